@@ -1,0 +1,1 @@
+"""yjnb: reproducible Youth Justice Plans."""
