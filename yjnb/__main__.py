@@ -1,0 +1,5 @@
+import sys
+
+from yjnb.cli import main
+
+sys.exit(main())

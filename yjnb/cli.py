@@ -1,0 +1,107 @@
+"""The command line: `yjnb run`, `yjnb validate`, `yjnb new`, `yjnb placeholders`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from yjnb.errors import InputError
+from yjnb.paths import Workspace
+
+
+def _selectors(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--authority", action="append", metavar="SLUG",
+                        help="authority to build (repeatable); default: all in params/")
+    parser.add_argument("--year", metavar="YYYY-YY", help="plan year; default: each plan.yaml's")
+    parser.add_argument("--params-dir", metavar="DIR", help="default: params/")
+    parser.add_argument("--data-dir", metavar="DIR", help="default: data/")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(prog="yjnb", description="Reproducible Youth Justice Plans.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="build plans, appendices and tables")
+    _selectors(run)
+    run.add_argument("--jobs", type=int, metavar="N", help="parallel workers; default: all cores")
+    run.add_argument("--profile", choices=("public", "board"), action="append",
+                     help="profile to publish (repeatable); default: both")
+    run.add_argument("--output-dir", metavar="DIR", help="default: outputs/")
+    run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    validate = commands.add_parser("validate", help="check every input; writes nothing")
+    _selectors(validate)
+    validate.add_argument("--strict", action="store_true",
+                          help="treat warnings (such as a missing narrative file) as errors")
+
+    new = commands.add_parser("new", help="scaffold params/SLUG and data/local/SLUG")
+    new.add_argument("slug")
+    new.add_argument("--params-dir", metavar="DIR")
+    new.add_argument("--data-dir", metavar="DIR")
+
+    commands.add_parser("placeholders", help="list the names narrative may use")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    workspace = Workspace.from_args(
+        params_dir=getattr(args, "params_dir", None),
+        data_dir=getattr(args, "data_dir", None),
+        output_dir=getattr(args, "output_dir", None),
+    )
+    try:
+        return COMMANDS[args.command](args, workspace)
+    except InputError as exc:
+        print(f"yjnb: cannot continue:\n{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("yjnb: interrupted; earlier outputs are untouched.", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace, workspace: Workspace) -> int:
+    from yjnb.runner import run
+
+    profiles = tuple(args.profile) if args.profile else None
+    summary = run(workspace, args.authority, year=args.year, jobs=args.jobs,
+                  progress=False if args.no_progress else None, profiles=profiles)
+    print(summary.report())
+    for page in summary.index_pages:
+        print(f"Index: {page}")
+    return 0 if summary.ok else 1
+
+
+def _validate(args: argparse.Namespace, workspace: Workspace) -> int:
+    from yjnb.validate import validate
+
+    slugs = args.authority or workspace.authorities()
+    problems = validate(workspace, slugs, year=args.year, strict=args.strict)
+    errors = [p for p in problems if p.severity == "error"]
+    for problem in problems:
+        print(f"{problem.severity}: {problem}")
+    print(f"Checked {len(slugs)} authorities: {len(errors)} errors, "
+          f"{len(problems) - len(errors)} warnings.")
+    return 1 if errors else 0
+
+
+def _new(args: argparse.Namespace, workspace: Workspace) -> int:
+    from yjnb.scaffold import scaffold
+
+    for path in scaffold(workspace, args.slug):
+        print(f"created {workspace.shown(path)}")
+    return 0
+
+
+def _placeholders(args: argparse.Namespace, workspace: Workspace) -> int:
+    from yjnb.placeholders import describe
+
+    for name, meaning in describe().items():
+        print(f"{{{{ {name} }}}}  {meaning}")
+    return 0
+
+
+COMMANDS = {"run": _run, "validate": _validate, "new": _new, "placeholders": _placeholders}

@@ -1,0 +1,250 @@
+"""The authority against its comparators: which areas, and the comparison tables for section 4."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from yjnb.config import PlanConfig
+from yjnb.errors import Problem
+from yjnb.indicators import INDICATORS, compare, compute_indicators, format_value
+from yjnb.load import NationalData
+from yjnb.periods import period_label
+from yjnb.tables import Table
+
+ROLE_LABELS = {
+    "authority": "This service",
+    "chosen": "Chosen comparator",
+    "neighbour": "Statistical neighbour",
+    "pcc": "Police force area",
+    "region": "Region",
+    "nation": "Nation",
+}
+CLASS_WORDS = {
+    "lower": "▼ Lower",
+    "similar": "● Similar",
+    "higher": "▲ Higher",
+    "not assessed": "Not assessed (no interval)",
+}
+INDICATOR_COLUMNS = [
+    "area_code",
+    "area_name",
+    "indicator",
+    "period_start",
+    "period_end",
+    "numerator",
+    "denominator",
+    "value",
+    "unit",
+    "ci_lower",
+    "ci_upper",
+    "basis",
+    "role",
+    "source",
+]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Indicators for an authority and its comparators."""
+
+    authority_code: str
+    authority_name: str
+    roles: dict[str, str]
+    table: pd.DataFrame
+    warnings: list[Problem]
+
+    def latest(self, indicator: str) -> pd.DataFrame:
+        """Rows for the indicator's latest period with a value for the authority.
+
+        Falls back to the latest period of any comparator when the authority has none.
+        """
+        rows = self.table[self.table["indicator"] == indicator]
+        own = rows[(rows["area_code"] == self.authority_code) & rows["value"].notna()]
+        pool = own if not own.empty else rows[rows["value"].notna()]
+        if pool.empty:
+            return rows.iloc[0:0]
+        end = pool["period_end"].max()
+        return rows[rows["period_end"] == end]
+
+    def authority_series(self, indicator: str) -> pd.DataFrame:
+        """The authority's own values for an indicator, oldest first."""
+        rows = self.table[
+            (self.table["indicator"] == indicator)
+            & (self.table["area_code"] == self.authority_code)
+            & self.table["value"].notna()
+        ]
+        return rows.sort_values("period_end")
+
+
+def comparator_roles(config: PlanConfig, national: NationalData) -> dict[str, str]:
+    """Area code to comparison role, in display order: the authority first, the nation last."""
+    area = national.area(config.area_code)
+    roles = {config.area_code: "authority"}
+    for code in config.comparators:
+        roles.setdefault(code, "chosen")
+    neighbours = national.neighbours
+    own = neighbours[neighbours["area_code"] == config.area_code].sort_values("rank")
+    for code in own["neighbour_code"]:
+        roles.setdefault(code, "neighbour")
+    for group in ("pcc_code", "region_code"):
+        code = area.get(group)
+        if isinstance(code, str) and code:
+            roles.setdefault(code, group.removesuffix("_code"))
+    nation = _nation_of(area, national)
+    if nation:
+        roles.setdefault(nation, "nation")
+    return roles
+
+
+def _nation_of(area: pd.Series, national: NationalData) -> str | None:
+    # Follow region_code upwards until an area of type 'nation' is reached.
+    seen = set()
+    while isinstance(area.get("region_code"), str) and area["region_code"] not in seen:
+        seen.add(area["region_code"])
+        try:
+            area = national.area(area["region_code"])
+        except KeyError:
+            return None
+        if area["type"] == "nation":
+            return area["code"]
+    return None
+
+
+def compare_authority(config: PlanConfig, national: NationalData) -> Comparison:
+    """Compute every indicator for the authority and its comparators."""
+    roles = comparator_roles(config, national)
+    result = compute_indicators(national.counts, national.areas, area_codes=list(roles))
+    table = result.table.copy()
+    table["role"] = table["area_code"].map(roles)
+    order = {code: i for i, code in enumerate(roles)}
+    table = table.sort_values(
+        ["indicator", "period_end", "area_code"],
+        key=lambda s: s.map(order) if s.name == "area_code" else s,
+        kind="stable",
+    ).reset_index(drop=True)
+    name = national.area(config.area_code)["name"]
+    return Comparison(config.area_code, name, roles, table, list(result.warnings))
+
+
+def comparison_table(comparison: Comparison, indicator: str) -> Table:
+    """The authority against every comparator for an indicator's latest period."""
+    spec = INDICATORS[indicator]
+    rows = comparison.latest(indicator)
+    own = rows[rows["area_code"] == comparison.authority_code]
+    own_row = own.iloc[0] if not own.empty else None
+    classes = [
+        "" if r["area_code"] == comparison.authority_code or own_row is None else compare(own_row, r)
+        for _, r in rows.iterrows()
+    ]
+    data = rows.assign(authority_compared=classes)[INDICATOR_COLUMNS + ["authority_compared"]]
+    period = period_label(*_dates(rows)) if not rows.empty else "no published period"
+    versus = f"{comparison.authority_name} compared with this area"
+    view = pd.DataFrame(
+        {
+            "Area": rows["area_name"],
+            "Comparison group": rows["role"].map(ROLE_LABELS),
+            f"{spec.numerator_label}": [_count(v) for v in rows["numerator"]],
+            f"{spec.denominator_label}": [_count(v) for v in rows["denominator"]],
+            f"{spec.label} ({spec.unit})": [_value(indicator, v) for v in rows["value"]],
+            "95% confidence interval": [
+                _interval(indicator, lo, hi)
+                for lo, hi in zip(rows["ci_lower"], rows["ci_upper"], strict=True)
+            ],
+            versus: [CLASS_WORDS.get(c, "—") if c else "—" for c in classes],
+        }
+    )
+    notes = [
+        "Lower, similar or higher: whether the 95% confidence intervals of this service and the "
+        "area overlap (similar) or not. Figures published without counts have no interval.",
+    ]
+    notes += [
+        f"{name}: {basis}."
+        for name, basis in zip(rows["area_name"], rows["basis"], strict=True)
+        if basis.startswith("computed from")
+    ]
+    return Table(
+        id=f"comparison_{indicator}",
+        caption=f"{spec.label}, {comparison.authority_name} and comparators, {period}",
+        data=data.reset_index(drop=True),
+        view=view.reset_index(drop=True),
+        numeric=tuple(view.columns[2:6]),
+        notes=tuple(notes),
+        source="; ".join(sorted(set(rows["source"].dropna()))),
+        highlight=tuple(rows["area_code"] == comparison.authority_code),
+    )
+
+
+def indicators_table(comparison: Comparison) -> Table:
+    """Every indicator, period and area compared: the tidy tables/indicators.csv."""
+    data = comparison.table[INDICATOR_COLUMNS].reset_index(drop=True)
+    return Table(
+        id="indicators",
+        caption=f"Indicators for {comparison.authority_name} and its comparators, every period",
+        data=data,
+        view=data,
+        row_header=False,
+    )
+
+
+def _dates(rows: pd.DataFrame) -> tuple:
+    first = rows.iloc[0]
+    return pd.Timestamp(first["period_start"]).date(), pd.Timestamp(first["period_end"]).date()
+
+
+def _count(value: float) -> str:
+    return "—" if pd.isna(value) else f"{value:,.0f}"
+
+
+def _value(indicator: str, value: float) -> str:
+    return "—" if pd.isna(value) else format_value(indicator, value)
+
+
+def _interval(indicator: str, lower: float, upper: float) -> str:
+    if pd.isna(lower) or pd.isna(upper):
+        return "—"
+    return f"{format_value(indicator, lower)} to {format_value(indicator, upper)}"
+
+
+def population_table(comparison: Comparison, national: NationalData) -> Table:
+    """Children aged 10-17: the authority, its region and the nation, latest published."""
+    counts = national.counts
+    wanted = [c for c, role in comparison.roles.items() if role in ("authority", "region", "nation")]
+    rows = counts[(counts["measure"] == "population_10_17") & counts["area_code"].isin(wanted)]
+    rows = rows.sort_values("period_end").groupby("area_code").tail(1)
+    rows = rows.set_index("area_code").reindex([c for c in wanted if c in set(rows.index)])
+    names = national.areas.set_index("code")["name"]
+    data = pd.DataFrame(
+        {
+            "area_code": rows.index,
+            "area_name": [names[c] for c in rows.index],
+            "role": [comparison.roles[c] for c in rows.index],
+            "measure": "population_10_17",
+            "period_start": [_iso(v) for v in rows["period_start"]],
+            "period_end": [_iso(v) for v in rows["period_end"]],
+            "value": rows["value"].to_numpy(),
+            "source": rows["source"].to_numpy(),
+        }
+    )
+    view = pd.DataFrame(
+        {
+            "Area": data["area_name"],
+            "Comparison group": data["role"].map(ROLE_LABELS),
+            "Period": [period_label(*_dates(data.iloc[[i]])) for i in range(len(data))],
+            "Children aged 10-17": [_count(v) for v in data["value"]],
+        }
+    )
+    return Table(
+        id="population_10_17",
+        caption=f"Children aged 10 to 17, {comparison.authority_name}, its region and nation",
+        data=data,
+        view=view,
+        numeric=("Children aged 10-17",),
+        source="; ".join(sorted(set(data["source"].dropna()))),
+        highlight=tuple(data["area_code"] == comparison.authority_code),
+    )
+
+
+def _iso(value: object) -> str:
+    return pd.Timestamp(value).date().isoformat()

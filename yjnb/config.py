@@ -1,0 +1,193 @@
+"""An authority's plan settings: defaults, then params/<slug>/plan.yaml, then command-line overrides.
+
+The schema is the ``PlanConfig`` model below; every key is documented there. Unknown keys are
+refused (they are usually typos), and every problem names plan.yaml's line and key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from yjnb.errors import InputError, Problem
+from yjnb.paths import PACKAGE_DIR
+
+YEAR_RE = re.compile(r"^(\d{4})-(\d{2})$")
+PROFILES = ("board", "public")
+
+
+@dataclass(frozen=True)
+class Section:
+    """One plan section: its notebook and narrative id, and its title in this plan."""
+
+    id: str
+    title: str
+    appendix: bool = False
+    guidance: str = ""
+
+
+@cache
+def default_sections() -> tuple[Section, ...]:
+    """The YJB's prescribed headings in their default order (yjnb/sections.yaml)."""
+    entries = yaml.safe_load((PACKAGE_DIR / "sections.yaml").read_text(encoding="utf-8"))
+    return tuple(Section(**entry) for entry in entries)
+
+
+class SectionChoice(BaseModel):
+    """A section named in plan.yaml, optionally retitled."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    title: str | None = None
+
+
+class PlanConfig(BaseModel):
+    """The keys of plan.yaml.
+
+    Required: ``name``, ``area_code``, ``year``. Everything else is optional.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(description="Display name of the service, e.g. 'Sefton Youth Justice Service'.")
+    area_code: str = Field(description="This authority's code in data/national/areas.csv.")
+    year: str = Field(description="Plan year, e.g. '2024-25'; performance covers the years before.")
+    comparators: list[str] = Field(
+        default_factory=list,
+        description="Extra area codes for comparison tables, after neighbours, pcc, region, nation.",
+    )
+    suppression_threshold: int = Field(
+        default=5, ge=1, description="Public profile: counts from 1 to this are shown as [c]."
+    )
+    illustrative: list[str] = Field(
+        default_factory=list,
+        description="Stems of local files (e.g. 'kpis') whose figures are invented for "
+        "demonstration; every table built from them says so.",
+    )
+    sections: list[str | SectionChoice] | None = Field(
+        default=None,
+        description="Sections to publish, in order, by id (optionally {id, title} to retitle). "
+        "Default: all fifteen YJB headings.",
+    )
+
+    @field_validator("year")
+    @classmethod
+    def _year_form(cls, value: str) -> str:
+        match = YEAR_RE.match(value)
+        if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+            raise ValueError("a financial year like '2024-25'")
+        return value
+
+    @field_validator("sections")
+    @classmethod
+    def _known_sections(cls, value: list[str | SectionChoice] | None) -> Any:
+        if value is None:
+            return value
+        known = {s.id for s in default_sections()}
+        for entry in value:
+            section_id = entry if isinstance(entry, str) else entry.id
+            if section_id not in known:
+                raise ValueError(f"unknown section '{section_id}'; known: {', '.join(sorted(known))}")
+        return value
+
+    def plan_sections(self) -> list[Section]:
+        """The sections of this plan, in order, with their titles."""
+        defaults = {s.id: s for s in default_sections()}
+        if self.sections is None:
+            return list(defaults.values())
+        chosen = []
+        for entry in self.sections:
+            choice = SectionChoice(id=entry) if isinstance(entry, str) else entry
+            base = defaults[choice.id]
+            chosen.append(replace(base, title=choice.title or base.title))
+        return chosen
+
+
+def read_yaml(path: Path, shown: str) -> tuple[Any, yaml.Node | None]:
+    """Parse a YAML file, returning its data and its node tree (for line numbers)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([Problem(shown, "file not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(shown, f"not valid UTF-8 text ({exc.reason})")]) from None
+    try:
+        return yaml.safe_load(text), yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise InputError([Problem(shown, f"malformed YAML: {reason}", row=row)]) from None
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """Line number (1-based) of the YAML node at ``loc``, or of its nearest parent."""
+    line = None
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == key), None)
+            if match is None:
+                key_node = next((k for k, _ in node.value if k.value == key), None)
+                return key_node.start_mark.line + 1 if key_node else line
+            line, node = match.start_mark.line + 1, match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def _problem(error: dict[str, Any], shown: str, tree: yaml.Node | None) -> Problem:
+    loc = tuple(part for part in error["loc"] if not isinstance(part, str) or "[" not in part)
+    key = ".".join(str(part) for part in loc) or None
+    kind = error["type"]
+    if kind == "missing":
+        return Problem(shown, f"required key '{key}' is missing", column=key)
+    if kind == "extra_forbidden":
+        return Problem(
+            shown,
+            f"unknown key '{key}' (a typo? known keys: {', '.join(PlanConfig.model_fields)})",
+            row=_line_of(tree, loc),
+            column=key,
+        )
+    message = error["msg"].removeprefix("Value error, ")
+    return Problem(
+        shown,
+        f"'{key}' is not valid",
+        row=_line_of(tree, loc),
+        column=key,
+        value=str(error.get("input")),
+        expected=message,
+    )
+
+
+def load_plan(
+    params_dir: Path, slug: str, overrides: dict[str, Any] | None = None, shown: str | None = None
+) -> PlanConfig:
+    """Load and validate params/<slug>/plan.yaml, with command-line ``overrides`` applied last.
+
+    Raises
+    ------
+    InputError
+        With one problem per missing key, wrong type or unknown key.
+    """
+    path = params_dir / slug / "plan.yaml"
+    shown = shown or f"params/{slug}/plan.yaml"
+    data, tree = read_yaml(path, shown)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError([Problem(shown, "plan.yaml must be a mapping of keys to values")])
+    layered = {**data, **{k: v for k, v in (overrides or {}).items() if v is not None}}
+    try:
+        return PlanConfig.model_validate(layered)
+    except ValidationError as exc:
+        problems = [_problem(error, shown, tree) for error in exc.errors()]
+        raise InputError(problems) from None

@@ -1,0 +1,94 @@
+"""Narrative: an authority's markdown for a section, with live figures, rendered safely.
+
+Placeholders are written ``{{ name }}`` (for example ``{{ fte_rate.latest }}``) and filled from
+the same computed values as the tables. An unknown placeholder is an error, never a blank.
+Raw HTML in the markdown is shown as text, never passed through.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from yjnb.errors import InputError, Problem
+
+PLACEHOLDER_RE = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}")
+MISSING_NOTE = "Narrative to be written"
+
+
+def _markdown() -> MarkdownIt:
+    # commonmark with raw HTML switched off: tags in the text are escaped, not rendered.
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable("table")
+    return md
+
+
+_MD = _markdown()
+
+
+def fill_placeholders(text: str, values: Mapping[str, str], shown: str) -> str:
+    """Replace every ``{{ name }}`` with its value.
+
+    Raises
+    ------
+    InputError
+        Naming the file, line and placeholder for every unknown name.
+    """
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in PLACEHOLDER_RE.finditer(line):
+            if match[1] not in values:
+                problems.append(
+                    Problem(
+                        shown,
+                        f"unknown placeholder '{{{{ {match[1]} }}}}'",
+                        row=number,
+                        value=match[1],
+                        expected="a name listed by `yjnb placeholders`",
+                    )
+                )
+    if problems:
+        raise InputError(problems)
+    return PLACEHOLDER_RE.sub(lambda m: _escape_markdown(str(values[m[1]])), text)
+
+
+def _escape_markdown(value: str) -> str:
+    # Values are data, not markup: stop them being read as emphasis, links or HTML.
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", value)
+
+
+def render_markdown(text: str, heading_offset: int = 2) -> str:
+    """Markdown to HTML, with raw HTML escaped and headings moved down ``heading_offset`` levels.
+
+    Sections are ``<h2>`` in the plan, so narrative ``#`` becomes ``<h3>`` by default.
+    """
+    tokens = _MD.parse(text)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            level = min(int(token.tag[1]) + heading_offset, 6)
+            token.tag = f"h{level}"
+    return _MD.renderer.render(tokens, _MD.options, {})
+
+
+def render_narrative(path: Path, values: Mapping[str, str], shown: str) -> tuple[str, bool]:
+    """Render a narrative file; a missing file gives a marked placeholder.
+
+    Returns
+    -------
+    tuple of (html, found)
+    """
+    if not path.exists():
+        note = (
+            f'<div class="yjnb-missing" role="note"><strong>{MISSING_NOTE}.</strong> '
+            f"Add it in {html.escape(shown)}.</div>"
+        )
+        return note, False
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(shown, f"not valid UTF-8 text ({exc.reason})")]) from None
+    return render_markdown(fill_placeholders(text, values, shown)), True

@@ -1,0 +1,99 @@
+"""The figures narrative may quote, by name: filled from the same values as the tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from yjnb.comparisons import Comparison
+from yjnb.config import PlanConfig
+from yjnb.indicators import INDICATORS, compare, format_value
+from yjnb.load import NationalData
+from yjnb.periods import period_label
+
+NOT_AVAILABLE = "not available"
+
+# name suffix -> what it means (listed by `yjnb placeholders`)
+INDICATOR_FIELDS = {
+    "latest": "latest value for this service",
+    "latest_period": "period of the latest value",
+    "previous": "value for the period before",
+    "previous_period": "period before the latest",
+    "change": "change from the previous period (latest minus previous)",
+    "direction": "'up', 'down' or 'unchanged' from the previous period",
+    "interval": "95% confidence interval of the latest value",
+    "unit": "unit of the indicator",
+    "vs_nation": "statistically lower, similar or higher than the nation",
+    "vs_region": "statistically lower, similar or higher than the region",
+    "nation": "latest value for the nation",
+    "region": "latest value for the region",
+}
+
+
+def placeholder_values(
+    config: PlanConfig, national: NationalData, comparison: Comparison
+) -> dict[str, str]:
+    """Every placeholder name with its display value ('not available' where there is no data)."""
+    values = {
+        "authority_name": config.name,
+        "plan_year": config.year,
+        "population_10_17": _population(config.area_code, national),
+    }
+    for key in INDICATORS:
+        for field, value in _indicator_values(key, comparison).items():
+            values[f"{key}.{field}"] = value
+    return values
+
+
+def describe() -> dict[str, str]:
+    """Placeholder names with what each means."""
+    names = {
+        "authority_name": "the service's display name (plan.yaml name)",
+        "plan_year": "the plan year (plan.yaml year)",
+        "population_10_17": "latest published 10-17 population of the area",
+    }
+    for key, spec in INDICATORS.items():
+        for field, meaning in INDICATOR_FIELDS.items():
+            names[f"{key}.{field}"] = f"{spec.label}: {meaning}"
+    return names
+
+
+def _population(code: str, national: NationalData) -> str:
+    counts = national.counts
+    rows = counts[(counts["area_code"] == code) & (counts["measure"] == "population_10_17")]
+    if rows.empty:
+        return NOT_AVAILABLE
+    return f"{rows.sort_values('period_end').iloc[-1]['value']:,.0f}"
+
+
+def _indicator_values(key: str, comparison: Comparison) -> dict[str, str]:
+    values = dict.fromkeys(INDICATOR_FIELDS, NOT_AVAILABLE)
+    values["unit"] = INDICATORS[key].unit
+    series = comparison.authority_series(key)
+    if series.empty:
+        return values
+    latest = series.iloc[-1]
+    values["latest"] = format_value(key, latest["value"])
+    values["latest_period"] = _label(latest)
+    if pd.notna(latest["ci_lower"]):
+        lower, upper = (format_value(key, latest[c]) for c in ("ci_lower", "ci_upper"))
+        values["interval"] = f"{lower} to {upper}"
+    if len(series) > 1:
+        previous = series.iloc[-2]
+        values["previous"] = format_value(key, previous["value"])
+        values["previous_period"] = _label(previous)
+        change = latest["value"] - previous["value"]
+        sign = "+" if change > 0 else ""
+        values["change"] = sign + format_value(key, change)
+        values["direction"] = "up" if change > 0 else "down" if change < 0 else "unchanged"
+    rows = comparison.latest(key)
+    for role in ("nation", "region"):
+        match = rows[rows["role"] == role]
+        if not match.empty and pd.notna(match.iloc[0]["value"]):
+            values[role] = format_value(key, match.iloc[0]["value"])
+            verdict = compare(latest, match.iloc[0])
+            values[f"vs_{role}"] = verdict if verdict != "not assessed" else NOT_AVAILABLE
+    return values
+
+
+def _label(row: pd.Series) -> str:
+    return period_label(pd.Timestamp(row["period_start"]).date(), pd.Timestamp(row["period_end"]).date())

@@ -1,0 +1,176 @@
+"""The notebook-facing object: one authority's plan, its inputs and what a section displays.
+
+A section notebook opens the plan once and then asks it for headings, narrative and tables.
+Each displayed item is emitted once per profile, tagged in the output metadata, so one
+execution serves both the board and the public pages.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from yjnb import comparisons
+from yjnb.config import PROFILES, PlanConfig, Section, load_plan
+from yjnb.errors import InputError, Problem
+from yjnb.load import LocalData, NationalData, load_local, load_national
+from yjnb.narrative import render_narrative
+from yjnb.paths import Workspace
+from yjnb.placeholders import placeholder_values
+from yjnb.tables import Table
+from yjnb.validate import check_plan_codes
+
+TABLE_MIME = "application/vnd.yjnb.table+json"
+WARNING_MIME = "application/vnd.yjnb.warning+json"
+
+
+@dataclass
+class Plan:
+    """One authority's plan: settings, inputs and what has been shown."""
+
+    slug: str
+    config: PlanConfig
+    workspace: Workspace
+    national: NationalData
+    local: LocalData
+    profiles: tuple[str, ...] = ("board",)
+    warnings: list[Problem] = field(default_factory=list)
+
+    # -- computed once, shared by every table and placeholder --------------------------------
+    @cached_property
+    def sections(self) -> dict[str, Section]:
+        """This plan's sections by id, in order."""
+        return {s.id: s for s in self.config.plan_sections()}
+
+    @cached_property
+    def indicators(self) -> comparisons.Comparison:
+        """Indicators for the authority and every comparator, with data-quality warnings."""
+        result = comparisons.compare_authority(self.config, self.national)
+        for problem in result.warnings:
+            self.warn(problem)
+        return result
+
+    @cached_property
+    def values(self) -> dict[str, str]:
+        """Every placeholder name narrative may use, with its display value."""
+        return placeholder_values(self.config, self.national, self.indicators)
+
+    # -- what a section displays ------------------------------------------------------------
+    def heading(self, section_id: str) -> None:
+        """Display the section's heading, as titled in this plan."""
+        section = self._section(section_id)
+        text = f'<h2 id="{section.id}">{html.escape(section.title)}</h2>'
+        self._emit(lambda _profile: {"text/html": text, "text/plain": section.title})
+
+    def narrative(self, section_id: str) -> None:
+        """Display the section's narrative, placeholders filled, or a marked placeholder."""
+        self._section(section_id)
+        path = self.workspace.params_dir / self.slug / "narrative" / f"{section_id}.md"
+        shown = f"params/{self.slug}/narrative/{section_id}.md"
+        body, found = render_narrative(path, self.values, shown)
+        if not found:
+            self.warn(Problem(shown, "narrative file missing: the section shows a placeholder"))
+        self._emit(lambda _profile: {"text/html": f'<div class="yjnb-narrative">{body}</div>'})
+
+    def show(self, table: Table) -> None:
+        """Display a table (published national figures: the same in every profile)."""
+
+        def bundle(_profile: str) -> dict[str, Any]:
+            shown = table
+            return {
+                "text/html": shown.to_html(),
+                "text/plain": shown.to_text(),
+                TABLE_MIME: {"id": shown.id, "caption": shown.caption, "csv": shown.to_csv()},
+            }
+
+        self._emit(bundle)
+
+    def export(self, table: Table) -> None:
+        """Publish a table as CSV and spreadsheet only (too long to read as a page)."""
+        payload = {"id": table.id, "caption": table.caption, "csv": table.to_csv()}
+        text = f"{table.caption}: {len(table.data)} rows, written to tables/{table.id}.csv"
+        self._emit(
+            lambda _p: {TABLE_MIME: payload, "text/plain": text}, metadata={"export_only": True}
+        )
+
+    def data_notes(self) -> None:
+        """Display the data-quality notes (board profile only): every warning so far."""
+        if "board" not in self.profiles or not self.warnings:
+            return
+        items = "".join(f"<li>{html.escape(str(p))}</li>" for p in self.warnings)
+        block = (
+            '<aside class="yjnb-data-notes" aria-labelledby="data-notes">'
+            '<h3 id="data-notes">Data notes</h3>'
+            f"<ul>{items}</ul></aside>"
+        )
+        text = "Data notes:\n" + "\n".join(f"- {p}" for p in self.warnings)
+        self._emit(lambda _p: {"text/html": block, "text/plain": text}, profiles=("board",))
+
+    def warn(self, problem: Problem) -> None:
+        """Record a warning and emit it for the build's manifest (never into the HTML)."""
+        if problem in self.warnings:
+            return
+        problem = Problem(**{**problem.__dict__, "severity": "warning"})
+        self.warnings.append(problem)
+        payload = {k: v for k, v in problem.__dict__.items() if v is not None}
+        _display({WARNING_MIME: payload, "text/plain": f"Warning: {problem}"}, {})
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _section(self, section_id: str) -> Section:
+        try:
+            return self.sections[section_id]
+        except KeyError:
+            raise InputError(
+                [Problem(f"params/{self.slug}/plan.yaml", f"section '{section_id}' is not in this plan")]
+            ) from None
+
+    def _emit(
+        self,
+        bundle: Callable[[str], dict[str, Any]],
+        profiles: tuple[str, ...] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        for profile in profiles or self.profiles:
+            if profile in self.profiles:
+                _display(bundle(profile), {"yjnb": {"profile": profile, **(metadata or {})}})
+
+
+def _display(data: dict[str, Any], metadata: dict[str, Any]) -> None:
+    from IPython.display import display  # only inside a kernel
+
+    display(data, metadata=metadata, raw=True)
+
+
+def open_plan(
+    authority: str,
+    year: str | None = None,
+    profiles: list[str] | tuple[str, ...] = ("board",),
+    params_dir: Path | str | None = None,
+    data_dir: Path | str | None = None,
+) -> Plan:
+    """Load and validate one authority's settings and inputs.
+
+    Parameters
+    ----------
+    authority
+        The slug: the folder name under params/ and data/local/.
+    year
+        Overrides plan.yaml's ``year``.
+    profiles
+        Which profiles to display: ``board``, ``public`` or both.
+    """
+    unknown = [p for p in profiles if p not in PROFILES]
+    if unknown:
+        raise InputError([Problem("parameters", f"unknown profile {unknown}", expected=str(PROFILES))])
+    workspace = Workspace.from_args(params_dir=params_dir, data_dir=data_dir)
+    config = load_plan(workspace.params_dir, authority, overrides={"year": year})
+    national = load_national(workspace.data_dir)
+    problems = check_plan_codes(config, national, authority)
+    if problems:
+        raise InputError(problems)
+    local = load_local(workspace.data_dir, authority, national)
+    return Plan(authority, config, workspace, national, local, tuple(profiles))

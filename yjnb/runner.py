@@ -1,0 +1,235 @@
+"""The batch: every section notebook for every selected authority, in parallel, safely.
+
+Each authority builds into a staging folder beside its outputs; only when every section has
+executed and published is the old folder swapped for the new one. A failure stops only its
+own authority, and leaves what was published before untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from tqdm import tqdm
+
+from yjnb.config import PROFILES, PlanConfig, Section, load_plan
+from yjnb.errors import InputError
+from yjnb.paths import Workspace
+
+NOTEBOOK_PARAMETERS = ("authority", "year", "profiles", "params_dir", "data_dir")
+
+
+@dataclass
+class Failure:
+    """Why one authority did not build."""
+
+    authority: str
+    section: str
+    cell: str
+    error: str
+
+    def __str__(self) -> str:
+        where = f"{self.section}, {self.cell}" if self.cell else self.section
+        return f"{self.authority}: {where}: {self.error}"
+
+
+@dataclass
+class RunSummary:
+    """What a batch built and what failed."""
+
+    built: list[str] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    notebooks_executed: int = 0
+    seconds: float = 0.0
+    index_pages: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every selected authority built."""
+        return not self.failures
+
+    def report(self) -> str:
+        """A plain-text summary for the terminal."""
+        lines = [
+            f"Built {len(self.built)} authorities ({self.notebooks_executed} notebooks) "
+            f"in {self.seconds:.1f} s."
+        ]
+        if self.failures:
+            lines.append(f"{len(self.failures)} authorities failed:")
+            lines += [f"  - {failure}" for failure in self.failures]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One authority to build."""
+
+    slug: str
+    config: PlanConfig
+    sections: tuple[Section, ...]
+    staging: Path
+    parameters: dict[str, Any]
+    profiles: tuple[str, ...]
+
+
+def execute_section(notebook: Path, output: Path, parameters: dict[str, Any]) -> float:
+    """Execute one section notebook with Papermill; returns seconds taken."""
+    import papermill
+
+    started = time.perf_counter()
+    papermill.execute_notebook(
+        str(notebook),
+        str(output),
+        parameters=parameters,
+        progress_bar=False,
+        report_mode=True,
+        cwd=str(notebook.parent),
+    )
+    return time.perf_counter() - started
+
+
+def publish_job(job: Job, timings: dict[str, float], workspace: Workspace) -> None:
+    """Publish a staged authority, then swap it into place."""
+    from yjnb.load import LocalData, load_local, load_national
+    from yjnb.publish import Executed, publish_authority
+
+    executed = [
+        Executed(s, nbformat.read(job.staging / "notebooks" / f"{s.id}.ipynb", 4), timings[s.id])
+        for s in job.sections
+    ]
+    national = load_national(workspace.data_dir)
+    local: LocalData = load_local(workspace.data_dir, job.slug, national)
+    inputs = _inputs(workspace, job.slug, local)
+    publish_authority(
+        job.staging, job.slug, job.config, executed, inputs, job.parameters, job.profiles
+    )
+    _swap(job.staging, workspace.output_dir / job.config.year / job.slug)
+
+
+def _inputs(workspace: Workspace, slug: str, local: Any) -> dict[str, Path]:
+    found = {workspace.shown(p): p for p in sorted((workspace.params_dir / slug).rglob("*"))}
+    found.update({workspace.shown(p): p for p in sorted((workspace.data_dir / "national").glob("*.csv"))})
+    found.update({workspace.shown(p): p for p in local.files.values()})
+    return {name: path for name, path in found.items() if path.is_file()}
+
+
+def _swap(staging: Path, target: Path) -> None:
+    # Rename is atomic on one filesystem; the old build is removed only once the new is in place.
+    old = target.with_name(f".old-{target.name}-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _failure_from(slug: str, section: str, exc: BaseException) -> Failure:
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        cell = f"cell {exc.cell_index + 1}" if exc.cell_index is not None else ""
+        return Failure(slug, section, cell, f"{exc.ename}: {exc.evalue}".strip())
+    return Failure(slug, section, "", f"{type(exc).__name__}: {exc}")
+
+
+def plan_jobs(
+    workspace: Workspace,
+    slugs: list[str],
+    year: str | None,
+    profiles: tuple[str, ...],
+    summary: RunSummary,
+) -> list[Job]:
+    """Load every selected authority's settings; record those that cannot even start."""
+    jobs = []
+    for slug in slugs:
+        try:
+            config = load_plan(workspace.params_dir, slug, overrides={"year": year})
+        except InputError as exc:
+            summary.failures.append(Failure(slug, "plan.yaml", "", str(exc)))
+            continue
+        year_dir = workspace.output_dir / config.year
+        year_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".staging-{slug}-", dir=year_dir))
+        (staging / "notebooks").mkdir()
+        parameters = {
+            "authority": slug,
+            "year": config.year,
+            "profiles": list(profiles),
+            "params_dir": str(workspace.params_dir),
+            "data_dir": str(workspace.data_dir),
+        }
+        sections = tuple(config.plan_sections())
+        jobs.append(Job(slug, config, sections, staging, parameters, profiles))
+    return jobs
+
+
+def run(
+    workspace: Workspace,
+    slugs: list[str] | None = None,
+    year: str | None = None,
+    jobs: int | None = None,
+    progress: bool | None = None,
+    profiles: tuple[str, ...] | None = None,
+) -> RunSummary:
+    """Build every section of every selected authority, then the index of each year built."""
+    started = time.perf_counter()
+    summary = RunSummary()
+    selected = slugs or workspace.authorities()
+    planned = plan_jobs(workspace, selected, year, profiles or PROFILES, summary)
+    total = sum(len(job.sections) for job in planned)
+    bar = tqdm(total=total, unit="notebook", disable=None if progress is None else not progress)
+    pending: dict[Future, tuple[Job, str]] = {}
+    timings: dict[str, dict[str, float]] = {job.slug: {} for job in planned}
+    failed: set[str] = set()
+    workers = jobs or os.cpu_count() or 1
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for job in planned:
+                for section in job.sections:
+                    notebook = workspace.notebooks_dir / f"{section.id}.ipynb"
+                    output = job.staging / "notebooks" / f"{section.id}.ipynb"
+                    future = pool.submit(execute_section, notebook, output, job.parameters)
+                    pending[future] = (job, section.id)
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    job, step = pending.pop(future)
+                    if future.cancelled():
+                        continue
+                    exc = future.exception()
+                    if exc is not None:
+                        summary.failures.append(_failure_from(job.slug, step, exc))
+                        failed.add(job.slug)
+                        _cancel(pending, job.slug)
+                        continue
+                    if step == "publish":
+                        summary.built.append(job.slug)
+                        continue
+                    timings[job.slug][step] = future.result()
+                    summary.notebooks_executed += 1
+                    bar.update()
+                    if len(timings[job.slug]) == len(job.sections) and job.slug not in failed:
+                        publish = pool.submit(publish_job, job, timings[job.slug], workspace)
+                        pending[publish] = (job, "publish")
+    finally:
+        bar.close()
+        for job in planned:
+            shutil.rmtree(job.staging, ignore_errors=True)
+    from yjnb.publish import write_index
+
+    for year_label in sorted({job.config.year for job in planned}):
+        summary.index_pages.append(write_index(workspace.output_dir / year_label, year_label))
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _cancel(pending: dict[Future, tuple[Job, str]], slug: str) -> None:
+    for future, (job, _) in list(pending.items()):
+        if job.slug == slug and future.cancel():
+            del pending[future]

@@ -1,0 +1,51 @@
+"""`yjnb new SLUG`: a commented plan.yaml, a narrative file per section and a kpis.csv header."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader
+
+from yjnb.config import default_sections
+from yjnb.errors import InputError, Problem
+from yjnb.paths import TEMPLATES_DIR, Workspace
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+KPI_HEADER = "period,kpi,cohort,measure,category,count\n"
+
+
+def scaffold(workspace: Workspace, slug: str) -> list[Path]:
+    """Create params/SLUG and data/local/SLUG; refuse to overwrite anything."""
+    if not SLUG_RE.match(slug):
+        raise InputError([Problem("yjnb new", "slug must be lower-case words joined by hyphens",
+                                  value=slug, expected="e.g. 'sefton'")])
+    params = workspace.params_dir / slug
+    local = workspace.data_dir / "local" / slug
+    for folder in (params, local):
+        if folder.exists():
+            raise InputError([Problem(workspace.shown(folder), "already exists; nothing written")])
+    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR / "new_authority"))
+    name = slug.replace("-", " ").title() + " Youth Justice Service"
+    created = []
+    (params / "narrative").mkdir(parents=True)
+    plan = params / "plan.yaml"
+    text = env.get_template("plan.yaml.j2").render(
+        slug=slug, name=name, area_code="E00000000", year="2025-26"
+    )
+    plan.write_text(text + "\n", encoding="utf-8")
+    created.append(plan)
+    for section in default_sections():
+        path = params / "narrative" / f"{section.id}.md"
+        path.write_text(
+            f"<!-- {section.title}: {section.guidance} -->\n\n"
+            f"Write this section's narrative here. Figures can be quoted live, for example "
+            f"{{{{ fte_rate.latest }}}}; `yjnb placeholders` lists every name.\n",
+            encoding="utf-8",
+        )
+        created.append(path)
+    local.mkdir(parents=True)
+    kpis = local / "kpis.csv"
+    kpis.write_text(KPI_HEADER, encoding="utf-8")
+    created.append(kpis)
+    return created
