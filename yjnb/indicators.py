@@ -1,0 +1,475 @@
+"""The indicators of SPEC section 5: one definition each, with 95% intervals and checks.
+
+Every figure in a plan's performance tables comes from :func:`compute_indicators`, which
+reads the tidy ``counts`` and ``areas`` frames of ``data/national/`` and returns one row
+per area, indicator and period, saying how the value was obtained (``basis``):
+
+``computed``
+    numerator / denominator x multiplier from the area's own published counts.
+``computed from N members``
+    the same, where a count the area has no row for is the sum of its N member areas
+    (only when every member has it for the period; otherwise nothing is computed).
+``published``
+    no counts to compute from, so the published rate is shown as published, with no
+    interval.
+
+The population for a period is the row for the same period; failing that, the row whose
+period contains the indicator period's end date (the latest-starting one if several do).
+
+Intervals
+---------
+Proportions (the binary reoffending rate) carry a Wilson score interval; rates and
+reoffences per reoffender or per child carry the exact (Garwood) Poisson interval of the
+numerator count, divided by the denominator, which is treated as known.
+
+Comparison method
+-----------------
+:func:`compare` classes an authority against a comparator by their 95% intervals: if the
+authority's interval lies wholly below the comparator's it is ``lower``, wholly above it
+``higher``, and if the intervals overlap or touch, ``similar``. This is the conservative
+rule of the public health technical guidance behind PHE/OHID Fingertips for comparing two
+areas that both carry sampling error (Fingertips' own comparisons with England treat the
+England value as fixed and ask whether it lies inside the local interval, which finds more
+differences). Two figures whose intervals overlap can still differ significantly, so
+``similar`` means "no clear evidence of a difference", not "the same". Where either figure
+has no interval (a published rate without counts) the result is ``not assessed``.
+
+Data-quality warnings (``IndicatorResult.warnings``) are raised where a published rate
+disagrees with the rate computed from the counts by more than half a unit in the last
+published decimal place, where an aggregate's published count disagrees with the sum of
+its members, where a percentage exceeds 100, and where an aggregate's rate lies outside
+the range of all its members' rates by more than rounding.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+from scipy.special import gammaincinv, ndtri
+
+from yjnb.errors import InputError, Problem
+
+COUNTS_FILE = "data/national/counts.csv"
+AREAS_FILE = "data/national/areas.csv"
+POPULATION = "population_10_17"
+NOT_AVAILABLE = "[x]"  # the GSS symbol for "not available"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """The definition of one indicator: what is divided by what, and how it is shown."""
+
+    key: str
+    label: str
+    numerator: str
+    denominator: str
+    multiplier: float
+    unit: str
+    published_measure: str | None
+    interval: str | None  # "wilson" | "poisson" | None
+    decimals: int  # for display, see format_value
+
+
+INDICATORS: dict[str, Indicator] = {
+    i.key: i
+    for i in (
+        Indicator("fte_rate", "First time entrants rate", "fte", POPULATION, 100_000,
+                  "per 100,000 children aged 10-17", "fte_rate", "poisson", 1),
+        Indicator("custody_rate", "Custody rate", "custody", POPULATION, 1_000,
+                  "per 1,000 children aged 10-17", "custody_rate", "poisson", 2),
+        Indicator("reoffending_rate", "Reoffending rate (binary)", "reoffenders",
+                  "reoffending_cohort", 100, "%", "reoffending_rate", "wilson", 1),
+        Indicator("reoffences_per_reoffender", "Reoffences per reoffender", "reoffences",
+                  "reoffenders", 1, "reoffences per reoffender", None, "poisson", 2),
+        Indicator("reoffences_per_child", "Reoffences per child in cohort", "reoffences",
+                  "reoffending_cohort", 1, "reoffences per child in cohort", None, "poisson", 2),
+    )
+}  # fmt: skip
+
+TABLE_COLUMNS = [
+    "area_code", "area_name", "area_type", "indicator", "label", "period_start", "period_end",
+    "numerator", "denominator", "value", "unit", "ci_lower", "ci_upper", "basis", "source",
+]  # fmt: skip
+
+
+@dataclass
+class IndicatorResult:
+    """The indicator table and the data-quality warnings found while computing it."""
+
+    table: pd.DataFrame
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def wilson_interval(
+    successes: float, trials: float, confidence: float = 0.95
+) -> tuple[float, float]:
+    """Wilson score interval for a proportion.
+
+    Parameters
+    ----------
+    successes, trials : float
+        The numerator and denominator; ``0 <= successes <= trials``.
+    confidence : float
+        Two-sided confidence level.
+
+    Returns
+    -------
+    tuple of float
+        Lower and upper limits as proportions (0 to 1); NaN for both when ``trials`` is 0.
+    """
+    if successes < 0 or trials < 0 or successes > trials:
+        raise ValueError(f"need 0 <= successes <= trials, got {successes} of {trials}")
+    if trials == 0:
+        return math.nan, math.nan
+    z = float(ndtri((1 + confidence) / 2))
+    p = successes / trials
+    scale = 1 + z * z / trials
+    centre = (p + z * z / (2 * trials)) / scale
+    half = z / scale * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials))
+    lower = 0.0 if successes == 0 else max(0.0, centre - half)
+    upper = 1.0 if successes == trials else min(1.0, centre + half)
+    return lower, upper
+
+
+def poisson_interval(count: float, confidence: float = 0.95) -> tuple[float, float]:
+    """Exact (Garwood) interval for the mean of a Poisson count.
+
+    Parameters
+    ----------
+    count : float
+        The observed count, ``>= 0``.
+    confidence : float
+        Two-sided confidence level.
+
+    Returns
+    -------
+    tuple of float
+        Lower and upper limits for the expected count (lower is 0 when ``count`` is 0).
+    """
+    if count < 0:
+        raise ValueError(f"a count cannot be negative, got {count}")
+    alpha = 1 - confidence
+    lower = float(gammaincinv(count, alpha / 2)) if count > 0 else 0.0
+    return lower, float(gammaincinv(count + 1, 1 - alpha / 2))
+
+
+def format_value(indicator: str, value: float) -> str:
+    """Format an indicator value for display: the one rounding rule of the project.
+
+    Rates per 100,000 and percentages to 1 decimal place, rates per 1,000 and reoffences per
+    reoffender or child to 2, with thousands separators. Rounding is half-up on the decimal
+    value as written (``2.675`` -> ``2.68``; 12/33 as a percentage -> ``36.4``), not binary
+    float rounding. A missing value is shown as ``[x]``.
+
+    Parameters
+    ----------
+    indicator : str
+        A key of :data:`INDICATORS`.
+    value : float
+        The value in the indicator's unit.
+
+    Returns
+    -------
+    str
+        The value as it should appear in a table or sentence (no unit).
+    """
+    decimals = _indicator(indicator).decimals
+    if value is None or pd.isna(value):
+        return NOT_AVAILABLE
+    exact = Decimal(repr(float(value)))  # the shortest decimal that reads back as the float
+    rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return f"{rounded + 0:,.{decimals}f}"  # + 0 turns -0.0 into 0.0
+
+
+def compare(authority: pd.Series | Mapping, comparator: pd.Series | Mapping) -> str:
+    """Class an authority's figure against a comparator's by their 95% intervals.
+
+    Parameters
+    ----------
+    authority, comparator : pandas.Series or mapping
+        Rows of the indicator table (anything with ``ci_lower`` and ``ci_upper``).
+
+    Returns
+    -------
+    str
+        ``lower``, ``similar`` or ``higher`` (see the module docstring for the method), or
+        ``not assessed`` when either interval is missing.
+    """
+    own, other = _interval(authority), _interval(comparator)
+    if own is None or other is None:
+        return "not assessed"
+    if own[1] < other[0]:
+        return "lower"
+    if own[0] > other[1]:
+        return "higher"
+    return "similar"
+
+
+def compute_indicators(
+    counts: pd.DataFrame,
+    areas: pd.DataFrame,
+    area_codes: list[str] | None = None,
+    indicators: list[str] | None = None,
+) -> IndicatorResult:
+    """Compute indicators for areas, with intervals, basis and data-quality warnings.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        ``data/national/counts.csv`` as loaded: area_code, measure, period_start,
+        period_end (datetime64 or datetime.date), value, source.
+    areas : pandas.DataFrame
+        ``data/national/areas.csv`` as loaded: code, name, type, yjs_code, pcc_code,
+        region_code (blanks are missing).
+    area_codes : list of str, optional
+        The areas to report, in this order; default every area in ``areas``.
+    indicators : list of str, optional
+        Keys of :data:`INDICATORS`, in this order; default all.
+
+    Returns
+    -------
+    IndicatorResult
+        ``table`` with :data:`TABLE_COLUMNS`, one row per area, indicator and period with a
+        value; ``warnings`` about the reported areas only.
+    """
+    chosen = [_indicator(key) for key in (indicators or INDICATORS)]
+    calc = _Calculator(counts, areas)
+    codes = list(calc.areas) if area_codes is None else list(area_codes)
+    unknown = [code for code in codes if code not in calc.areas]
+    if unknown:
+        raise InputError(
+            [Problem(AREAS_FILE, f"area code {c!r} is not in areas.csv", column="code")
+             for c in unknown]
+        )  # fmt: skip
+    rows = []
+    for code in codes:
+        for ind in chosen:
+            for start, end in calc.periods(ind):
+                row = calc.indicator(code, ind, start, end)
+                if row is not None:
+                    rows.append(row)
+    table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    for column in ("numerator", "denominator", "value", "ci_lower", "ci_upper"):
+        table[column] = table[column].astype(float)
+    wanted = set(codes)
+    warnings = list(dict.fromkeys(p for code, p in calc.warnings if code in wanted))
+    return IndicatorResult(table, warnings)
+
+
+# --- internals ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Figure:
+    value: float
+    sources: tuple[str, ...]
+    members: int = 0  # how many member areas it was summed from; 0 if the area's own row
+
+
+def _indicator(key: str) -> Indicator:
+    try:
+        return INDICATORS[key]
+    except KeyError:
+        raise ValueError(f"unknown indicator {key!r}; known: {', '.join(INDICATORS)}") from None
+
+
+def _interval(row: pd.Series | Mapping) -> tuple[float, float] | None:
+    lower, upper = row.get("ci_lower"), row.get("ci_upper")
+    if lower is None or upper is None or pd.isna(lower) or pd.isna(upper):
+        return None
+    return float(lower), float(upper)
+
+
+def _half_unit(published: float) -> float:
+    """Half a unit in the last decimal place a published figure was given to."""
+    exponent = int(Decimal(repr(float(published))).normalize().as_tuple().exponent)
+    return 0.5 * 10.0 ** max(min(0, exponent), -10) + 1e-9  # + float noise
+
+
+def _iso(column: pd.Series) -> pd.Series:
+    return pd.to_datetime(column).dt.strftime("%Y-%m-%d")
+
+
+def _text(value: float) -> str:
+    return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
+
+
+def _period(start: str, end: str) -> str:
+    return f"{start} to {end}"
+
+
+class _Calculator:
+    """Resolves counts and indicators for any area, memoised, collecting warnings."""
+
+    def __init__(self, counts: pd.DataFrame, areas: pd.DataFrame):
+        groups = ("yjs_code", "pcc_code", "region_code")
+        self.areas: dict[str, dict[str, str]] = {}
+        for record in areas.to_dict("records"):
+            clean = dict.fromkeys(groups, "")
+            clean |= {k: "" if pd.isna(v) else str(v).strip() for k, v in record.items()}
+            self.areas.setdefault(clean["code"], clean)
+        self.children: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for code, area in self.areas.items():
+            for group in groups:
+                if area[group] and area[group] != code:
+                    self.children[group, area[group]].append(code)
+        frame = pd.DataFrame(
+            {
+                "area": counts["area_code"].astype(str).str.strip(),
+                "measure": counts["measure"].astype(str).str.strip(),
+                "start": _iso(counts["period_start"]),
+                "end": _iso(counts["period_end"]),
+                "value": pd.to_numeric(counts["value"], errors="coerce"),
+                "source": counts["source"].fillna("").astype(str),
+            }
+        ).dropna(subset=["start", "end", "value"])
+        self.rows: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+        self.exact: dict[tuple[str, str, str, str], tuple[float, str]] = {}
+        self.periods_of: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for area, measure, start, end, value, source in frame.itertuples(index=False):
+            self.rows[area, measure].append((start, end, value, source))
+            self.exact.setdefault((area, measure, start, end), (value, source))
+            self.periods_of[measure].add((start, end))
+        self.warnings: list[tuple[str, Problem]] = []
+        self._counts: dict[tuple, _Figure | None] = {}
+        self._indicators: dict[tuple, dict | None] = {}
+
+    def periods(self, ind: Indicator) -> list[tuple[str, str]]:
+        """List every period with a numerator or published rate row for any area."""
+        return sorted(self.periods_of[ind.numerator] | self.periods_of[ind.published_measure])
+
+    def warn(self, code: str, message: str) -> None:
+        text = f"{self.areas[code]['name']} ({code}): {message}"
+        self.warnings.append(
+            (code, Problem(COUNTS_FILE, text, column="value", severity="warning"))
+        )
+
+    def _is(self, code: str, kind: str) -> bool:
+        return code in self.areas and self.areas[code]["type"] == kind
+
+    def partitions(self, code: str) -> list[list[str]]:
+        """List the ways of splitting an aggregate into members whose counts add up to it."""
+        kind = self.areas[code]["type"]
+        if kind in ("yjs", "pcc"):
+            members = [c for c in self.children[f"{kind}_code", code] if self._is(c, "la")]
+            return [members] if members else []
+        if kind not in ("region", "nation"):
+            return []
+        inside = self.children["region_code", code]
+        regions = [c for c in inside if self._is(c, "region")]
+        las = [c for c in inside if self._is(c, "la")]
+        # The YJB publishes many counts by YJS only, so a region or nation is also tried as
+        # its YJSs (each within one region) in place of their LAs.
+        yjs_of = {la: self.areas[la]["yjs_code"] for la in las}
+        units = list(
+            dict.fromkeys(yjs_of[la] if self._is(yjs_of[la], "yjs") else la for la in las)
+        )
+        options = [regions + las] + ([regions + units] if units != las else [])
+        return [members for members in options if members]
+
+    def _own(self, code: str, measure: str, start: str, end: str) -> tuple | None:
+        """Find the area's own row: same period, or for population one containing the end."""
+        if (code, measure, start, end) in self.exact:
+            return (start, end, *self.exact[code, measure, start, end])
+        if measure != POPULATION:
+            return None
+        containing = [row for row in self.rows[code, measure] if row[0] <= end <= row[1]]
+        # if several contain it: the latest to start, then the shortest
+        return max(containing, key=lambda row: (row[0], -len(row[1])), default=None)
+
+    def count(self, code: str, measure: str, start: str, end: str) -> _Figure | None:
+        """Resolve one count: the area's own row, else the sum over its members."""
+        key = (code, measure, start, end)
+        if key in self._counts:
+            return self._counts[key]
+        self._counts[key] = None  # stops a cycle in the area hierarchy
+        own = self._own(code, measure, start, end)
+        if own is None:
+            self._counts[key] = self._sum(code, measure, start, end)
+            return self._counts[key]
+        self._counts[key] = _Figure(own[2], (own[3],))
+        total = self._sum(code, measure, own[0], own[1])
+        if total is not None and abs(total.value - own[2]) > 0.5:
+            self.warn(code, f"published {measure} for {_period(*own[:2])} is "
+                            f"{_text(own[2])}, but its {total.members} member areas sum to "
+                            f"{_text(total.value)}")  # fmt: skip
+        return self._counts[key]
+
+    def _sum(self, code: str, measure: str, start: str, end: str) -> _Figure | None:
+        for members in self.partitions(code):
+            figures = [self.count(m, measure, start, end) for m in members]
+            if all(f is not None for f in figures):
+                sources = tuple(dict.fromkeys(s for f in figures for s in f.sources))
+                return _Figure(sum(f.value for f in figures), sources, len(members))
+        return None
+
+    def indicator(self, code: str, ind: Indicator, start: str, end: str) -> dict | None:
+        """Compute one row of the indicator table, or None where there is nothing to show."""
+        key = (code, ind.key, start, end)
+        if key not in self._indicators:
+            self._indicators[key] = None  # stops a cycle in the area hierarchy
+            self._indicators[key] = self._compute(code, ind, start, end)
+        return self._indicators[key]
+
+    def _compute(self, code: str, ind: Indicator, start: str, end: str) -> dict | None:
+        area = self.areas[code]
+        row = {"area_code": code, "area_name": area["name"], "area_type": area["type"],
+               "indicator": ind.key, "label": ind.label, "period_start": start,
+               "period_end": end, "unit": ind.unit}  # fmt: skip
+        published = self.exact.get((code, ind.published_measure, start, end))
+        num = self.count(code, ind.numerator, start, end)
+        den = self.count(code, ind.denominator, start, end)
+        if num is not None and den is not None and den.value > 0:
+            value, tolerance = num.value / den.value * ind.multiplier, 1e-9
+            members = num.members or den.members
+            plural = "s" if members != 1 else ""
+            sources = dict.fromkeys(s for s in num.sources + den.sources if s)
+            row |= {"numerator": num.value, "denominator": den.value, "value": value,
+                    "basis": f"computed from {members} member{plural}" if members else "computed",
+                    "source": "; ".join(sources)}  # fmt: skip
+            row["ci_lower"], row["ci_upper"] = _ci(ind, num.value, den.value)
+            if published is not None and abs(published[0] - value) > _half_unit(published[0]):
+                self.warn(code, f"published {ind.published_measure} for {_period(start, end)} "
+                                f"is {_text(published[0])}, but the counts give {_text(value)} "
+                                f"({format_value(ind.key, value)} rounded)")  # fmt: skip
+        elif published is not None:
+            value, tolerance = published[0], _half_unit(published[0])
+            row |= {"numerator": math.nan, "denominator": math.nan, "value": value,
+                    "ci_lower": math.nan, "ci_upper": math.nan, "basis": "published",
+                    "source": published[1]}  # fmt: skip
+        else:
+            return None
+        if ind.unit == "%" and value > 100 + tolerance:
+            self.warn(code, f"{ind.key} for {_period(start, end)} is {_text(value)}%, over 100%")
+        self._check_range(code, ind, start, end, value, tolerance)
+        return row
+
+    def _check_range(self, code, ind, start, end, value: float, tolerance: float) -> None:
+        """Warn if an aggregate lies outside all its members' values by more than rounding."""
+        for members in self.partitions(code):
+            rows = [self.indicator(m, ind, start, end) for m in members]
+            if any(r is None for r in rows):
+                continue
+            values = [r["value"] for r in rows]
+            margin = max([tolerance] + [_half_unit(r["value"]) for r in rows
+                                        if r["basis"] == "published"])  # fmt: skip
+            if not min(values) - margin <= value <= max(values) + margin:
+                self.warn(code, f"{ind.key} for {_period(start, end)} is {_text(value)}, "
+                                f"outside the range of its {len(rows)} member areas "
+                                f"({_text(min(values))} to {_text(max(values))})")  # fmt: skip
+            return
+
+
+def _ci(ind: Indicator, numerator: float, denominator: float) -> tuple[float, float]:
+    if ind.interval == "wilson" and numerator <= denominator:
+        lower, upper = wilson_interval(numerator, denominator)
+        return lower * ind.multiplier, upper * ind.multiplier
+    if ind.interval == "poisson":
+        lower, upper = poisson_interval(numerator)
+        return lower / denominator * ind.multiplier, upper / denominator * ind.multiplier
+    return math.nan, math.nan  # no Wilson interval for an impossible proportion
