@@ -126,6 +126,8 @@ def test_custody_rate_is_per_1000_never_per_100000():
         ("reoffending_rate", 100 * 51 / 182, "28.0"),  # the seed gives 28.02 (2 dp)
         ("reoffending_rate", 36.35, "36.4"),  # half-up, although the float is 36.349999...
         ("reoffences_per_child", 2.675, "2.68"),  # float round() gives 2.67
+        ("custody_rate", 0.125, "0.13"),  # half-up, not half-even (round() gives 0.12)
+        ("reoffending_rate", 36.25, "36.3"),
         ("reoffences_per_reoffender", 3.0, "3.00"),
         ("fte_rate", 100_000 * 44 / 19_101, "230.4"),  # W&F FTE 2023-24 (seed 000)
         ("fte_rate", 3071.0, "3,071.0"),

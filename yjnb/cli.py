@@ -11,8 +11,12 @@ from yjnb.paths import Workspace
 
 
 def _selectors(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--authority", action="append", metavar="SLUG",
-                        help="authority to build (repeatable); default: all in params/")
+    parser.add_argument(
+        "--authority",
+        action="append",
+        metavar="SLUG",
+        help="authority to build (repeatable); default: all in params/",
+    )
     parser.add_argument("--year", metavar="YYYY-YY", help="plan year; default: each plan.yaml's")
     parser.add_argument("--params-dir", metavar="DIR", help="default: params/")
     parser.add_argument("--data-dir", metavar="DIR", help="default: data/")
@@ -26,15 +30,22 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="build plans, appendices and tables")
     _selectors(run)
     run.add_argument("--jobs", type=int, metavar="N", help="parallel workers; default: all cores")
-    run.add_argument("--profile", choices=("public", "board"), action="append",
-                     help="profile to publish (repeatable); default: both")
+    run.add_argument(
+        "--profile",
+        choices=("public", "board"),
+        action="append",
+        help="profile to publish (repeatable); default: both",
+    )
     run.add_argument("--output-dir", metavar="DIR", help="default: outputs/")
     run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
     validate = commands.add_parser("validate", help="check every input; writes nothing")
     _selectors(validate)
-    validate.add_argument("--strict", action="store_true",
-                          help="treat warnings (such as a missing narrative file) as errors")
+    validate.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat warnings (such as a missing narrative file) as errors",
+    )
 
     new = commands.add_parser("new", help="scaffold params/SLUG and data/local/SLUG")
     new.add_argument("slug")
@@ -67,8 +78,14 @@ def _run(args: argparse.Namespace, workspace: Workspace) -> int:
     from yjnb.runner import run
 
     profiles = tuple(args.profile) if args.profile else None
-    summary = run(workspace, args.authority, year=args.year, jobs=args.jobs,
-                  progress=False if args.no_progress else None, profiles=profiles)
+    summary = run(
+        workspace,
+        args.authority,
+        year=args.year,
+        jobs=args.jobs,
+        progress=False if args.no_progress else None,
+        profiles=profiles,
+    )
     print(summary.report())
     for page in summary.index_pages:
         print(f"Index: {page}")
@@ -83,8 +100,10 @@ def _validate(args: argparse.Namespace, workspace: Workspace) -> int:
     errors = [p for p in problems if p.severity == "error"]
     for problem in problems:
         print(f"{problem.severity}: {problem}")
-    print(f"Checked {len(slugs)} authorities: {len(errors)} errors, "
-          f"{len(problems) - len(errors)} warnings.")
+    print(
+        f"Checked {len(slugs)} authorities: {len(errors)} errors, "
+        f"{len(problems) - len(errors)} warnings."
+    )
     return 1 if errors else 0
 
 

@@ -21,6 +21,14 @@ ROLE_LABELS = {
     "region": "Region",
     "nation": "Nation",
 }
+MEASURE_LABELS = {
+    "population_10_17": "Children aged 10-17",
+    "fte": "First time entrants",
+    "custody": "Custodial sentences",
+    "reoffending_cohort": "Children in cohort",
+    "reoffenders": "Children who reoffended",
+    "reoffences": "Reoffences",
+}
 CLASS_WORDS = {
     "lower": "▼ Lower",
     "similar": "● Similar",
@@ -135,7 +143,9 @@ def comparison_table(comparison: Comparison, indicator: str) -> Table:
     own = rows[rows["area_code"] == comparison.authority_code]
     own_row = own.iloc[0] if not own.empty else None
     classes = [
-        "" if r["area_code"] == comparison.authority_code or own_row is None else compare(own_row, r)
+        ""
+        if r["area_code"] == comparison.authority_code or own_row is None
+        else compare(own_row, r)
         for _, r in rows.iterrows()
     ]
     data = rows.assign(authority_compared=classes)[INDICATOR_COLUMNS + ["authority_compared"]]
@@ -145,8 +155,8 @@ def comparison_table(comparison: Comparison, indicator: str) -> Table:
         {
             "Area": rows["area_name"],
             "Comparison group": rows["role"].map(ROLE_LABELS),
-            f"{spec.numerator_label}": [_count(v) for v in rows["numerator"]],
-            f"{spec.denominator_label}": [_count(v) for v in rows["denominator"]],
+            MEASURE_LABELS[spec.numerator]: [_count(v) for v in rows["numerator"]],
+            MEASURE_LABELS[spec.denominator]: [_count(v) for v in rows["denominator"]],
             f"{spec.label} ({spec.unit})": [_value(indicator, v) for v in rows["value"]],
             "95% confidence interval": [
                 _interval(indicator, lo, hi)
@@ -210,7 +220,9 @@ def _interval(indicator: str, lower: float, upper: float) -> str:
 def population_table(comparison: Comparison, national: NationalData) -> Table:
     """Children aged 10-17: the authority, its region and the nation, latest published."""
     counts = national.counts
-    wanted = [c for c, role in comparison.roles.items() if role in ("authority", "region", "nation")]
+    wanted = [
+        c for c, role in comparison.roles.items() if role in ("authority", "region", "nation")
+    ]
     rows = counts[(counts["measure"] == "population_10_17") & counts["area_code"].isin(wanted)]
     rows = rows.sort_values("period_end").groupby("area_code").tail(1)
     rows = rows.set_index("area_code").reindex([c for c in wanted if c in set(rows.index)])

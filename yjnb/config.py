@@ -1,4 +1,4 @@
-"""An authority's plan settings: defaults, then params/<slug>/plan.yaml, then command-line overrides.
+"""An authority's plan settings: defaults, then plan.yaml, then command-line overrides.
 
 The schema is the ``PlanConfig`` model below; every key is documented there. Unknown keys are
 refused (they are usually typos), and every problem names plan.yaml's line and key.
@@ -55,12 +55,16 @@ class PlanConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(description="Display name of the service, e.g. 'Sefton Youth Justice Service'.")
+    name: str = Field(
+        description="Display name of the service, e.g. 'Sefton Youth Justice Service'."
+    )
     area_code: str = Field(description="This authority's code in data/national/areas.csv.")
-    year: str = Field(description="Plan year, e.g. '2024-25'; performance covers the years before.")
+    year: str = Field(
+        description="Plan year, e.g. '2024-25'; performance covers the years before."
+    )
     comparators: list[str] = Field(
         default_factory=list,
-        description="Extra area codes for comparison tables, after neighbours, pcc, region, nation.",
+        description="Extra area codes for comparison tables (after the defaults).",
     )
     suppression_threshold: int = Field(
         default=5, ge=1, description="Public profile: counts from 1 to this are shown as [c]."
@@ -93,7 +97,9 @@ class PlanConfig(BaseModel):
         for entry in value:
             section_id = entry if isinstance(entry, str) else entry.id
             if section_id not in known:
-                raise ValueError(f"unknown section '{section_id}'; known: {', '.join(sorted(known))}")
+                raise ValueError(
+                    f"unknown section '{section_id}'; known: {', '.join(sorted(known))}"
+                )
         return value
 
     def plan_sections(self) -> list[Section]:
@@ -136,7 +142,9 @@ def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
                 key_node = next((k for k, _ in node.value if k.value == key), None)
                 return key_node.start_mark.line + 1 if key_node else line
             line, node = match.start_mark.line + 1, match
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value)
+        ):
             node = node.value[key]
             line = node.start_mark.line + 1
         else:

@@ -28,7 +28,7 @@ class Workspace:
         output_dir: Path | str | None = None,
         notebooks_dir: Path | str | None = None,
     ) -> Workspace:
-        """Resolve each folder: explicit argument, else ``YJNB_<NAME>`` variable, else the project's."""
+        """Resolve each folder: the argument, else ``YJNB_<NAME>``, else the project's own."""
 
         def pick(value: Path | str | None, env: str, default: Path) -> Path:
             chosen = value or os.environ.get(env) or default

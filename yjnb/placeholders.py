@@ -96,4 +96,6 @@ def _indicator_values(key: str, comparison: Comparison) -> dict[str, str]:
 
 
 def _label(row: pd.Series) -> str:
-    return period_label(pd.Timestamp(row["period_start"]).date(), pd.Timestamp(row["period_end"]).date())
+    return period_label(
+        pd.Timestamp(row["period_start"]).date(), pd.Timestamp(row["period_end"]).date()
+    )

@@ -43,7 +43,7 @@ class Plan:
     # -- computed once, shared by every table and placeholder --------------------------------
     @cached_property
     def sections(self) -> dict[str, Section]:
-        """This plan's sections by id, in order."""
+        """Sections of this plan by id, in order."""
         return {s.id: s for s in self.config.plan_sections()}
 
     @cached_property
@@ -125,7 +125,12 @@ class Plan:
             return self.sections[section_id]
         except KeyError:
             raise InputError(
-                [Problem(f"params/{self.slug}/plan.yaml", f"section '{section_id}' is not in this plan")]
+                [
+                    Problem(
+                        f"params/{self.slug}/plan.yaml",
+                        f"section '{section_id}' is not in this plan",
+                    )
+                ]
             ) from None
 
     def _emit(
@@ -165,7 +170,9 @@ def open_plan(
     """
     unknown = [p for p in profiles if p not in PROFILES]
     if unknown:
-        raise InputError([Problem("parameters", f"unknown profile {unknown}", expected=str(PROFILES))])
+        raise InputError(
+            [Problem("parameters", f"unknown profile {unknown}", expected=str(PROFILES))]
+        )
     workspace = Workspace.from_args(params_dir=params_dir, data_dir=data_dir)
     config = load_plan(workspace.params_dir, authority, overrides={"year": year})
     national = load_national(workspace.data_dir)

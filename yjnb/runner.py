@@ -115,7 +115,9 @@ def publish_job(job: Job, timings: dict[str, float], workspace: Workspace) -> No
 
 def _inputs(workspace: Workspace, slug: str, local: Any) -> dict[str, Path]:
     found = {workspace.shown(p): p for p in sorted((workspace.params_dir / slug).rglob("*"))}
-    found.update({workspace.shown(p): p for p in sorted((workspace.data_dir / "national").glob("*.csv"))})
+    found.update(
+        {workspace.shown(p): p for p in sorted((workspace.data_dir / "national").glob("*.csv"))}
+    )
     found.update({workspace.shown(p): p for p in local.files.values()})
     return {name: path for name, path in found.items() if path.is_file()}
 

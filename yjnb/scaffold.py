@@ -18,8 +18,16 @@ KPI_HEADER = "period,kpi,cohort,measure,category,count\n"
 def scaffold(workspace: Workspace, slug: str) -> list[Path]:
     """Create params/SLUG and data/local/SLUG; refuse to overwrite anything."""
     if not SLUG_RE.match(slug):
-        raise InputError([Problem("yjnb new", "slug must be lower-case words joined by hyphens",
-                                  value=slug, expected="e.g. 'sefton'")])
+        raise InputError(
+            [
+                Problem(
+                    "yjnb new",
+                    "slug must be lower-case words joined by hyphens",
+                    value=slug,
+                    expected="e.g. 'sefton'",
+                )
+            ]
+        )
     params = workspace.params_dir / slug
     local = workspace.data_dir / "local" / slug
     for folder in (params, local):

@@ -17,20 +17,31 @@ def check_plan_codes(config: PlanConfig, national: NationalData, slug: str) -> l
     problems = []
     if config.area_code not in known:
         problems.append(
-            Problem(shown, "area code not in data/national/areas.csv", column="area_code",
-                    value=config.area_code, expected="a code listed in areas.csv")
+            Problem(
+                shown,
+                "area code not in data/national/areas.csv",
+                column="area_code",
+                value=config.area_code,
+                expected="a code listed in areas.csv",
+            )
         )
     for i, code in enumerate(config.comparators):
         if code not in known:
             problems.append(
-                Problem(shown, "comparator not in data/national/areas.csv",
-                        column=f"comparators[{i}]", value=code,
-                        expected="a code listed in areas.csv")
+                Problem(
+                    shown,
+                    "comparator not in data/national/areas.csv",
+                    column=f"comparators[{i}]",
+                    value=code,
+                    expected="a code listed in areas.csv",
+                )
             )
     return problems
 
 
-def check_narrative(workspace: Workspace, slug: str, config: PlanConfig, strict: bool) -> list[Problem]:
+def check_narrative(
+    workspace: Workspace, slug: str, config: PlanConfig, strict: bool
+) -> list[Problem]:
     """Missing narrative files (warnings, or errors when strict) and unknown placeholders."""
     names = describe()
     problems = []
@@ -50,8 +61,13 @@ def check_narrative(workspace: Workspace, slug: str, config: PlanConfig, strict:
             for match in PLACEHOLDER_RE.finditer(line):
                 if match[1] not in names:
                     problems.append(
-                        Problem(shown, f"unknown placeholder '{{{{ {match[1]} }}}}'", row=number,
-                                value=match[1], expected="a name listed by `yjnb placeholders`")
+                        Problem(
+                            shown,
+                            f"unknown placeholder '{{{{ {match[1]} }}}}'",
+                            row=number,
+                            value=match[1],
+                            expected="a name listed by `yjnb placeholders`",
+                        )
                     )
     return problems
 
