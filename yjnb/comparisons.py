@@ -157,7 +157,10 @@ def comparison_table(comparison: Comparison, indicator: str) -> Table:
             "Comparison group": rows["role"].map(ROLE_LABELS),
             MEASURE_LABELS[spec.numerator]: [_count(v) for v in rows["numerator"]],
             MEASURE_LABELS[spec.denominator]: [_count(v) for v in rows["denominator"]],
-            f"{spec.label} ({spec.unit})": [_value(indicator, v) for v in rows["value"]],
+            f"{spec.label} ({spec.unit})": [
+                _value(indicator, v, basis)
+                for v, basis in zip(rows["value"], rows["basis"], strict=True)
+            ],
             "95% confidence interval": [
                 _interval(indicator, lo, hi)
                 for lo, hi in zip(rows["ci_lower"], rows["ci_upper"], strict=True)
@@ -207,8 +210,27 @@ def _count(value: float) -> str:
     return "—" if pd.isna(value) else f"{value:,.0f}"
 
 
-def _value(indicator: str, value: float) -> str:
-    return "—" if pd.isna(value) else format_value(indicator, value)
+def _value(indicator: str, value: float, basis: str) -> str:
+    return "—" if pd.isna(value) else shown_value(indicator, value, basis)
+
+
+def shown_value(indicator: str, value: float, basis: str) -> str:
+    """An indicator value as displayed.
+
+    Computed values follow the indicator's rounding rule; published values keep their own
+    precision (100.0 shows as 100, 18.4 as 18.4).
+    """
+    if basis != "published":
+        return format_value(indicator, value)
+    return f"{value:,.{published_decimals(value)}f}"
+
+
+def published_decimals(value: float) -> int:
+    """Decimal places a published figure was given to, read from its shortest repr."""
+    text = repr(float(value))
+    if "e" in text or "." not in text:
+        return 0
+    return len(text.split(".")[1].rstrip("0"))
 
 
 def _interval(indicator: str, lower: float, upper: float) -> str:
@@ -225,7 +247,8 @@ def population_table(comparison: Comparison, national: NationalData) -> Table:
     ]
     rows = counts[(counts["measure"] == "population_10_17") & counts["area_code"].isin(wanted)]
     rows = rows.sort_values("period_end").groupby("area_code").tail(1)
-    rows = rows.set_index("area_code").reindex([c for c in wanted if c in set(rows.index)])
+    present = set(rows["area_code"])
+    rows = rows.set_index("area_code").reindex([c for c in wanted if c in present])
     names = national.areas.set_index("code")["name"]
     data = pd.DataFrame(
         {

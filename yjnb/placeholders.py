@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from yjnb.comparisons import Comparison
+from yjnb.comparisons import Comparison, published_decimals, shown_value
 from yjnb.config import PlanConfig
 from yjnb.indicators import INDICATORS, compare, format_value
 from yjnb.load import NationalData
@@ -72,24 +72,30 @@ def _indicator_values(key: str, comparison: Comparison) -> dict[str, str]:
     if series.empty:
         return values
     latest = series.iloc[-1]
-    values["latest"] = format_value(key, latest["value"])
+    values["latest"] = shown_value(key, latest["value"], latest["basis"])
     values["latest_period"] = _label(latest)
     if pd.notna(latest["ci_lower"]):
         lower, upper = (format_value(key, latest[c]) for c in ("ci_lower", "ci_upper"))
         values["interval"] = f"{lower} to {upper}"
     if len(series) > 1:
         previous = series.iloc[-2]
-        values["previous"] = format_value(key, previous["value"])
+        values["previous"] = shown_value(key, previous["value"], previous["basis"])
         values["previous_period"] = _label(previous)
         change = latest["value"] - previous["value"]
         sign = "+" if change > 0 else ""
-        values["change"] = sign + format_value(key, change)
+        if "published" in (latest["basis"], previous["basis"]):
+            places = max(
+                published_decimals(latest["value"]), published_decimals(previous["value"])
+            )
+            values["change"] = f"{sign}{change:,.{places}f}"
+        else:
+            values["change"] = sign + format_value(key, change)
         values["direction"] = "up" if change > 0 else "down" if change < 0 else "unchanged"
     rows = comparison.latest(key)
     for role in ("nation", "region"):
         match = rows[rows["role"] == role]
         if not match.empty and pd.notna(match.iloc[0]["value"]):
-            values[role] = format_value(key, match.iloc[0]["value"])
+            values[role] = shown_value(key, match.iloc[0]["value"], match.iloc[0]["basis"])
             verdict = compare(latest, match.iloc[0])
             values[f"vs_{role}"] = verdict if verdict != "not assessed" else NOT_AVAILABLE
     return values

@@ -79,19 +79,42 @@ class Job:
     profiles: tuple[str, ...]
 
 
+class SectionFailed(Exception):
+    """A notebook cell raised: which cell (as numbered in the source notebook) and why."""
+
+    def __init__(self, cell: str, error: str):
+        super().__init__(cell, error)
+        self.cell, self.error = cell, error
+
+
 def execute_section(notebook: Path, output: Path, parameters: dict[str, Any]) -> float:
-    """Execute one section notebook with Papermill; returns seconds taken."""
+    """Execute one section notebook with Papermill; returns seconds taken.
+
+    Raises
+    ------
+    SectionFailed
+        Naming the failing cell as numbered in the source notebook (papermill's injected
+        parameters cell is not counted) with its first line of code.
+    """
     import papermill
+    from papermill.exceptions import PapermillExecutionError
 
     started = time.perf_counter()
-    papermill.execute_notebook(
-        str(notebook),
-        str(output),
-        parameters=parameters,
-        progress_bar=False,
-        report_mode=True,
-        cwd=str(notebook.parent),
-    )
+    try:
+        papermill.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters=parameters,
+            progress_bar=False,
+            report_mode=True,
+            cwd=str(notebook.parent),
+        )
+    except PapermillExecutionError as exc:
+        cells = nbformat.read(output, as_version=4).cells[: exc.cell_index]
+        injected = sum("injected-parameters" in c.metadata.get("tags", []) for c in cells)
+        code = exc.source.strip().splitlines()[-1] if exc.source.strip() else ""
+        cell = f"cell {exc.cell_index + 1 - injected} ({code})"
+        raise SectionFailed(cell, f"{exc.ename}: {exc.evalue}".strip()) from None
     return time.perf_counter() - started
 
 
@@ -132,11 +155,8 @@ def _swap(staging: Path, target: Path) -> None:
 
 
 def _failure_from(slug: str, section: str, exc: BaseException) -> Failure:
-    from papermill.exceptions import PapermillExecutionError
-
-    if isinstance(exc, PapermillExecutionError):
-        cell = f"cell {exc.cell_index + 1}" if exc.cell_index is not None else ""
-        return Failure(slug, section, cell, f"{exc.ename}: {exc.evalue}".strip())
+    if isinstance(exc, SectionFailed):
+        return Failure(slug, section, exc.cell, exc.error)
     return Failure(slug, section, "", f"{type(exc).__name__}: {exc}")
 
 

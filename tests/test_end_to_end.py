@@ -1,0 +1,74 @@
+"""The batch on a small workspace under tmp_path: every file of SPEC section 8."""
+
+import json
+import re
+
+import pandas as pd
+
+from yjnb.cli import main
+
+SLUG = "warwickshire"
+INDICATOR_COLUMNS = [
+    "area_code", "area_name", "indicator", "period_start", "period_end", "numerator",
+    "denominator", "value", "unit", "ci_lower", "ci_upper",
+]  # fmt: skip
+
+
+def run(ws, *extra):
+    return main(
+        [
+            "run", "--params-dir", str(ws["params"]), "--data-dir", str(ws["data"]),
+            "--output-dir", str(ws["output"]), "--jobs", "2", "--no-progress", *extra,
+        ]
+    )  # fmt: skip
+
+
+def test_batch_builds_every_output(workspace_factory, capsys):
+    ws = workspace_factory([SLUG])
+    assert run(ws) == 0
+    year = ws["output"] / "2024-25"
+    built = year / SLUG
+    for profile in ("board", "public"):
+        for page in ("plan.html", "performance-appendix.html"):
+            text = (built / profile / page).read_text(encoding="utf-8")
+            assert text.startswith("<!DOCTYPE html>")
+            assert "plan = yjnb.open_plan" not in text  # no code
+            assert 'src="http' not in text and "<script" not in text  # self-contained
+        plan = (built / profile / "plan.html").read_text(encoding="utf-8")
+        assert len(re.findall(r'<h2 id="\d\d_', plan)) == 15
+        indicators = pd.read_csv(built / profile / "tables" / "indicators.csv")
+        assert set(INDICATOR_COLUMNS) <= set(indicators.columns)
+        assert (indicators["area_code"] == "E10000031").any()
+    appendix = (built / "board" / "performance-appendix.html").read_text(encoding="utf-8")
+    assert 'id="04_performance"' in appendix and 'id="15_performance_appendix"' in appendix
+    assert 'id="07_resources"' not in appendix
+    notebooks = sorted(p.name for p in (built / "notebooks").glob("*.ipynb"))
+    assert len(notebooks) == 15 and notebooks[0] == "01_introduction.ipynb"
+    manifest = json.loads((built / "manifest.json").read_text())
+    assert manifest["parameters"]["authority"] == SLUG
+    assert "params/warwickshire/plan.yaml" in manifest["inputs"]
+    assert len(manifest["timings"]) == 15 and "pandas" in manifest["versions"]
+    index = (year / "index.html").read_text(encoding="utf-8")
+    assert f'href="{SLUG}/public/plan.html"' in index
+    assert not list(year.glob(".staging-*"))
+    assert "Built 1 authorities (15 notebooks)" in capsys.readouterr().out
+
+
+def test_failure_stops_only_its_authority_and_keeps_earlier_outputs(workspace_factory, capsys):
+    ws = workspace_factory([SLUG, "trafford"])
+    for slug in (SLUG, "trafford"):
+        plan = ws["params"] / slug / "plan.yaml"
+        plan.write_text(plan.read_text() + "sections: [01_introduction, 04_performance]\n")
+    narrative = ws["params"] / "trafford" / "narrative" / "04_performance.md"
+    narrative.write_text("Our rate was {{ fte_rate.nonsense }}.\n")
+    earlier = ws["output"] / "2024-25" / "trafford"
+    earlier.mkdir(parents=True)
+    (earlier / "manifest.json").write_text('{"name": "earlier build"}')
+
+    assert run(ws) == 1
+    out = capsys.readouterr().out
+    assert 'trafford: 04_performance, cell 3 (plan.narrative("04_performance")): InputError' in out
+    assert "fte_rate.nonsense" in out
+    assert (earlier / "manifest.json").read_text() == '{"name": "earlier build"}'
+    assert not (earlier / "board").exists()
+    assert (ws["output"] / "2024-25" / SLUG / "public" / "plan.html").exists()
