@@ -1,0 +1,622 @@
+"""Load and validate every input file: national statistics and each authority's returns.
+
+Each file is read as text (so a problem can quote the value exactly as written), checked
+cell by cell against its schema (:mod:`yjnb.schemas`), checked across rows and files here,
+and only then converted to typed columns. Every problem is collected before anything is
+raised, so one run of ``yjnb validate`` lists them all.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from yjnb.errors import InputError, Problem, display_path
+from yjnb.periods import is_financial_year
+from yjnb.schemas import (
+    AREA_GROUP_TYPES,
+    AREA_TYPES,
+    BUDGET_MONEY_COLUMNS,
+    BUDGET_TOLERANCE,
+    BUDGET_TOTAL_AGENCY,
+    COHORTS,
+    COUNT_CEILINGS,
+    COUNT_MEASURES,
+    HEADLINE_CATEGORIES,
+    KPI_COHORTS,
+    KPI_MEASURES,
+    LOCAL_FILES,
+    MEASURES,
+    NATIONAL_FILES,
+    RATE_MAXIMA,
+    FileSpec,
+    check_cells,
+    iso_dates,
+    numbers,
+)
+
+NOT_UTF8 = "contains characters that are not UTF-8"
+_AREA_CODE = "a code from areas.csv"
+_SAVE_AS_UTF8 = "text saved as UTF-8 (in Excel: Save As, then 'CSV UTF-8')"
+
+
+@dataclass(frozen=True)
+class NationalData:
+    """Published national statistics, validated: data/national/*.csv."""
+
+    areas: pd.DataFrame
+    neighbours: pd.DataFrame
+    counts: pd.DataFrame
+    files: dict[str, Path] = field(default_factory=dict)
+    warnings: tuple[Problem, ...] = ()
+
+    def area(self, code: str) -> pd.Series:
+        """Return the row of areas.csv for ``code``; KeyError if there is none."""
+        rows = self.areas[self.areas["code"] == code]
+        if rows.empty:
+            raise KeyError(f"unknown area code {code!r}: it is not in areas.csv")
+        return rows.iloc[0]
+
+
+@dataclass(frozen=True)
+class LocalData:
+    """One authority's own returns, validated: data/local/<slug>/*.csv (None if absent)."""
+
+    kpis: pd.DataFrame
+    board_attendance: pd.DataFrame | None
+    budget: pd.DataFrame | None
+    cohort: pd.DataFrame | None
+    population: pd.DataFrame | None
+    feedback: pd.DataFrame | None
+    audits: pd.DataFrame | None
+    files: dict[str, Path]
+    warnings: tuple[Problem, ...] = ()
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _decode(raw: bytes) -> tuple[str, bool]:
+    try:
+        return raw.decode("utf-8-sig"), True
+    except UnicodeDecodeError:
+        return raw.decode("utf-8-sig", errors="replace"), False
+
+
+def _read_cells(
+    path: Path, spec: FileSpec, shown: str, required: bool
+) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Read a file's cells as stripped strings (blank = missing), indexed by spreadsheet row."""
+    if not path.is_file():
+        return None, [Problem(shown, "file not found", expected=f"a file {spec.name}")]
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        return None, [Problem(shown, f"cannot be read ({err.strerror})")]
+    headings = ", ".join(spec.column_names)
+    if not raw.strip():
+        return None, [Problem(shown, "file is empty", expected=f"a header row: {headings}")]
+    text, utf8 = _decode(raw)
+    problems: list[Problem] = []
+    records: list[list[str]] = []
+    try:
+        records.extend(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as err:
+        problems.append(
+            Problem(
+                shown,
+                f"is not valid CSV ({err})",
+                row=len(records) + 1,
+                expected="values separated by commas, with every opening quote closed",
+            )
+        )
+        return None, problems
+    header = [name.strip() for name in records[0]]
+    width = len(header)
+    rows, row_numbers = [], []
+    for number, record in enumerate(records[1:], start=2):
+        cells = [cell.strip() for cell in record]
+        if not any(cells):
+            continue  # blank lines and rows of empty cells are spreadsheet leftovers
+        if len(cells) > width and not any(cells[width:]):
+            cells = cells[:width]
+        if len(cells) != width:
+            problems.append(
+                Problem(
+                    shown,
+                    "has the wrong number of values (a stray comma, or a comma in unquoted text?)",
+                    number,
+                    value=str(len(cells)),
+                    expected=f"{width}, one for each column of the header",
+                )
+            )
+            continue
+        rows.append(cells)
+        row_numbers.append(number)
+    frame = pd.DataFrame(rows, columns=range(width), index=row_numbers, dtype=object)
+    positions: dict[str, int] = {}
+    miscased = {c.casefold(): c for c in spec.column_names}
+    for position, name in enumerate(header):
+        if not name:
+            if frame[position].ne("").any():
+                message = f"column {position + 1} has no heading, so its values are ignored"
+                problems.append(Problem(shown, message, severity="warning"))
+        elif name in positions:
+            problems.append(
+                Problem(shown, "column appears more than once", column=name, expected="once")
+            )
+        elif name in spec.column_names:
+            positions[name] = position
+        elif miscased.get(name.casefold(), name) not in header:
+            pass  # reported below as the missing column it was meant to be
+        else:
+            problems.append(
+                Problem(
+                    shown,
+                    "unexpected column, ignored",
+                    column=name,
+                    expected="only the columns " + headings,
+                    severity="warning",
+                )
+            )
+    for col in spec.columns:
+        if col.name not in positions and not col.optional_column:
+            near = [h for h in header if h.casefold() == col.name.casefold() and h != col.name]
+            hint = f" (found '{near[0]}': column names are lower case)" if near else ""
+            problems.append(
+                Problem(
+                    shown,
+                    "column is missing" + hint,
+                    column=col.name,
+                    expected=f"a column headed '{col.name}'",
+                )
+            )
+    if not utf8:
+        problems.extend(_encoding_problems(records, header, spec, shown))
+    cells = frame[list(positions.values())]
+    cells.columns = list(positions)
+    cells = cells.mask(cells == "").astype("string")
+    if cells.empty and not any(p.row for p in problems):
+        severity = "error" if required else "warning"
+        message = "has no data rows" + ("" if required else ", so the tables using it are empty")
+        expected = "at least one row below the header"
+        problems.append(Problem(shown, message, expected=expected, severity=severity))
+    return cells, problems
+
+
+def _encoding_problems(
+    records: list[list[str]], header: list[str], spec: FileSpec, shown: str
+) -> list[Problem]:
+    problems = []
+    for number, record in enumerate(records, start=1):
+        for position, cell in enumerate(record):
+            if "\ufffd" not in cell:
+                continue
+            name = header[position] if position < len(header) and number > 1 else None
+            private = name in spec.column_names and spec.column(name).private
+            value = None if private else cell.strip()
+            message = NOT_UTF8 + (" (value withheld)" if private else "")
+            problems.append(Problem(shown, message, number, name, value, _SAVE_AS_UTF8))
+    return problems
+
+
+# --- checks across rows -----------------------------------------------------------------------
+
+
+def _given(cells: pd.DataFrame, *columns: str) -> bool:
+    return all(c in cells.columns for c in columns)
+
+
+def _flag(
+    cells: pd.DataFrame, where: pd.Series, column: str, shown: str, *what: str
+) -> list[Problem]:
+    """One problem for each row where ``where`` holds, quoting that row's cell.
+
+    ``what`` is the message, what was expected and, optionally, the severity.
+    """
+    return [
+        Problem(shown, what[0], row, column, cells.at[row, column], *what[1:])
+        for row in cells.index[where.fillna(False).astype(bool)]
+    ]
+
+
+def _duplicates(cells: pd.DataFrame, spec: FileSpec, shown: str) -> list[Problem]:
+    if not spec.key or not _given(cells, *spec.key):
+        return []
+    keys = cells[list(spec.key)].dropna()
+    keys = keys[keys.duplicated(keep=False)]
+    named = ", ".join(spec.key)
+    first_seen: dict[tuple, int] = {}
+    problems = []
+    for row, key in zip(keys.index, keys.itertuples(index=False, name=None), strict=True):
+        if key in first_seen:
+            message = f"repeats row {first_seen[key]} (same {named})"
+            expected = f"one row for each {named}"
+            problems.append(Problem(shown, message, row, None, ", ".join(key), expected))
+        first_seen.setdefault(key, row)
+    return problems
+
+
+def _unknown_codes(
+    cells: pd.DataFrame, columns: tuple[str, ...], codes: set[str] | None, shown: str
+) -> list[Problem]:
+    if codes is None:
+        return []  # areas.csv could not be read; that is reported already
+    problems = []
+    for col in (c for c in columns if c in cells.columns):
+        unknown = cells[col].notna() & ~cells[col].isin(codes)
+        problems += _flag(cells, unknown, col, shown, "is not a code in areas.csv", _AREA_CODE)
+    return problems
+
+
+def _check_areas(cells: pd.DataFrame, shown: str, codes: set[str] | None) -> list[Problem]:
+    problems = _unknown_codes(cells, tuple(AREA_GROUP_TYPES), codes, shown)
+    if not _given(cells, "code", "type"):
+        return problems
+    types = cells.dropna(subset=["code"]).drop_duplicates("code").set_index("code")["type"]
+    for col, allowed in AREA_GROUP_TYPES.items():
+        if col in cells.columns:
+            group_type = cells[col].map(types).astype("string")
+            # An unknown type is reported on its own row; a single-LA service is its own yjs.
+            wrong = group_type.isin(AREA_TYPES) & ~group_type.isin(allowed)
+            wrong &= cells[col] != cells["code"]
+            message = "points at an area of the wrong type"
+            expected = f"the code of an area of type {' or '.join(allowed)}"
+            problems += _flag(cells, wrong, col, shown, message, expected, "warning")
+    return problems
+
+
+def _check_neighbours(cells: pd.DataFrame, shown: str, codes: set[str] | None) -> list[Problem]:
+    problems = _unknown_codes(cells, ("area_code", "neighbour_code"), codes, shown)
+    if _given(cells, "area_code", "neighbour_code"):
+        itself = cells["area_code"] == cells["neighbour_code"]
+        message = "is the area itself"
+        problems += _flag(
+            cells, itself, "neighbour_code", shown, message, "another area", "warning"
+        )
+    return problems
+
+
+def _check_counts(cells: pd.DataFrame, shown: str, codes: set[str] | None) -> list[Problem]:
+    problems = _unknown_codes(cells, ("area_code",), codes, shown)
+    if _given(cells, "period_start", "period_end"):
+        backwards = iso_dates(cells["period_start"]) > iso_dates(cells["period_end"])
+        expected = "a date on or after period_start"
+        problems += _flag(
+            cells, backwards, "period_end", shown, "is before period_start", expected
+        )
+    if not _given(cells, "measure", "value"):
+        return problems
+    value = numbers(cells["value"])
+    fractional = cells["measure"].isin(COUNT_MEASURES) & (value % 1 > 0)
+    expected = "a whole number (the measure is a count)"
+    problems += _flag(cells, fractional, "value", shown, "is not a whole number", expected)
+    for measure, maximum in RATE_MAXIMA.items():
+        too_high = (cells["measure"] == measure) & (value > maximum)
+        message = f"is above the highest possible {measure}"
+        problems += _flag(cells, too_high, "value", shown, message, f"no more than {maximum:,}")
+    if _given(cells, "area_code", "period_start", "period_end"):
+        problems += _above_ceiling(cells.assign(number=value), shown)
+    return problems
+
+
+def _above_ceiling(cells: pd.DataFrame, shown: str) -> list[Problem]:
+    period = ["area_code", "period_start", "period_end"]
+    rows = cells.dropna(subset=[*period, "number"]).rename_axis("row").reset_index()
+    problems = []
+    for measure, ceiling in COUNT_CEILINGS.items():
+        pairs = rows[rows["measure"] == measure].merge(
+            rows[rows["measure"] == ceiling], on=period, suffixes=("", "_ceiling")
+        )
+        message = f"{measure} is above {ceiling} for the same area and period"
+        for pair in pairs[pairs["number"] > pairs["number_ceiling"]].itertuples():
+            expected = (
+                f"no more than the {ceiling} of {pair.value_ceiling} (row {pair.row_ceiling})"
+            )
+            problems.append(Problem(shown, message, pair.row, "value", pair.value, expected))
+    return problems
+
+
+def _check_kpis(cells: pd.DataFrame, shown: str) -> list[Problem]:
+    if not _given(cells, "kpi", "cohort", "measure", "category"):
+        return []
+    problems = []
+    columns = ["kpi", "cohort", "measure", "category"]
+    for row, kpi, cohort, measure, category in cells[columns].itertuples(name=None):
+        # Unknown kpis, measures and cohorts are reported by the cell rules already.
+        if kpi in KPI_MEASURES and measure in MEASURES and measure not in KPI_MEASURES[kpi]:
+            expected = f"a measure of {kpi}: " + ", ".join(KPI_MEASURES[kpi])
+            message = f"is not a measure of the kpi {kpi}"
+            problems.append(Problem(shown, message, row, "measure", measure, expected))
+        if kpi in KPI_COHORTS and cohort in COHORTS and cohort not in KPI_COHORTS[kpi]:
+            expected = " or ".join(KPI_COHORTS[kpi]) + " (only ete has other cohorts)"
+            message = f"is not a cohort of the kpi {kpi}"
+            problems.append(Problem(shown, message, row, "cohort", cohort, expected))
+        headline = HEADLINE_CATEGORIES.get(measure)
+        if headline and pd.notna(category) and category not in headline:
+            expected = " or ".join(headline) + " (the headline figure reads these)"
+            message = f"is not a category of {measure}"
+            problems.append(Problem(shown, message, row, "category", category, expected))
+    return problems
+
+
+def _is_total_row(agency: pd.Series) -> pd.Series:
+    return agency.str.casefold().eq(BUDGET_TOTAL_AGENCY.casefold()).fillna(False)
+
+
+def _money_text(amount: float) -> str:
+    return f"{amount:,.0f}" if amount == round(amount) else f"{amount:,.2f}"
+
+
+def _check_budget(cells: pd.DataFrame, shown: str) -> list[Problem]:
+    if not _given(cells, "year", "agency", *BUDGET_MONEY_COLUMNS):
+        return []
+    columns = [c for c in (*BUDGET_MONEY_COLUMNS, "total") if c in cells.columns]
+    amounts = pd.DataFrame({c: numbers(cells[c]) for c in columns})
+    # Cells that are not numbers are reported by the cell rules; sums over them would only
+    # repeat that, so they are left out of every check below.
+    unreadable = (cells[columns].notna() & amounts.isna()).any(axis=1)
+    amounts = amounts.fillna(0)  # a blank amount is nothing
+    row_sum = amounts[list(BUDGET_MONEY_COLUMNS)].sum(axis=1)
+    is_total = _is_total_row(cells["agency"])
+    problems = []
+    if "total" in columns:
+        # The Total row's own total is checked against the grand total below.
+        off = ((amounts["total"] - row_sum).abs() > BUDGET_TOLERANCE) & ~unreadable & ~is_total
+        message = "does not equal the sum of " + ", ".join(BUDGET_MONEY_COLUMNS)
+        for row in cells.index[off]:
+            expected = f"{_money_text(row_sum[row])} (computed)"
+            problems.append(
+                Problem(shown, message, row, "total", cells.at[row, "total"], expected)
+            )
+    if not cells["year"].map(is_financial_year, na_action="ignore").fillna(False).all():
+        return problems  # a row of unknown year could belong to any year's total
+    for row in cells.index[is_total]:
+        year = cells.at[row, "year"]
+        members = (cells["year"] == year) & ~is_total
+        if unreadable[members].any() or unreadable[row]:
+            continue
+        for col in columns:
+            computed = (row_sum if col == "total" else amounts[col])[members].sum()
+            if abs(amounts.at[row, col] - computed) > BUDGET_TOLERANCE:
+                supplied = cells.at[row, col] if pd.notna(cells.at[row, col]) else ""
+                message = f"does not equal the sum of the {col} column for {year}"
+                expected = f"{_money_text(computed)} (computed)"
+                problems.append(Problem(shown, message, row, col, supplied, expected))
+    return problems
+
+
+def _check_cohort(cells: pd.DataFrame, shown: str) -> list[Problem]:
+    if not _given(cells, "disposal_start", "disposal_end"):
+        return []
+    backwards = iso_dates(cells["disposal_start"]) > iso_dates(cells["disposal_end"])
+    return [
+        Problem(
+            shown,
+            "is before disposal_start",
+            row,
+            "disposal_end",
+            cells.at[row, "disposal_end"],
+            "a date on or after disposal_start",
+        )
+        for row in cells.index[backwards.fillna(False)]
+    ]
+
+
+# --- one file, then all files -------------------------------------------------------------------
+
+_Extra = Callable[[pd.DataFrame, str], list[Problem]]
+
+
+def _check_file(
+    path: Path, spec: FileSpec, root: Path, required: bool, extra: _Extra | None = None
+) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Read one file and return its cells with every problem in it, in row order."""
+    shown = display_path(path, root)
+    cells, problems = _read_cells(path, spec, shown, required)
+    if cells is None:
+        return None, problems
+    # A cell whose bytes were not UTF-8 is reported once, not again for what it became.
+    garbled = {(p.row, p.column) for p in problems if p.message.startswith(NOT_UTF8)}
+    later = check_cells(cells, spec, shown) + _duplicates(cells, spec, shown)
+    later += extra(cells, shown) if extra else []
+    problems += [p for p in later if (p.row, p.column) not in garbled]
+    problems.sort(key=lambda p: p.row or 0)
+    return cells, problems
+
+
+def _typed(cells: pd.DataFrame, spec: FileSpec) -> pd.DataFrame:
+    """Typed columns from validated cells: text as string (<NA> for blank), numbers, dates."""
+    typed = {}
+    for col in spec.columns:
+        if col.name not in cells.columns:
+            continue
+        values = cells[col.name]
+        if col.kind == "number":
+            typed[col.name] = numbers(values).astype("float64")
+        elif col.kind == "integer":
+            typed[col.name] = numbers(values).astype("Int64" if not col.required else "int64")
+        elif col.kind == "date":
+            typed[col.name] = iso_dates(values)
+        else:
+            typed[col.name] = values.astype("string")
+    return pd.DataFrame(typed).reset_index(drop=True)
+
+
+def _errors_raise(problems: list[Problem]) -> tuple[Problem, ...]:
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = tuple(p for p in problems if p.severity != "error")
+    if errors:
+        raise InputError(errors + list(warnings))
+    return warnings
+
+
+def _national(data_dir: Path) -> tuple[dict[str, pd.DataFrame | None], list[Problem]]:
+    data_dir = Path(data_dir)
+    folder = data_dir / "national"
+    cells: dict[str, pd.DataFrame | None] = {}
+    problems: list[Problem] = []
+    areas, found = _check_file(
+        folder / "areas.csv", NATIONAL_FILES["areas"], data_dir.parent, True
+    )
+    codes = None
+    if areas is not None and "code" in areas.columns:
+        codes = set(areas["code"].dropna())
+        found += _check_areas(areas, display_path(folder / "areas.csv", data_dir.parent), codes)
+        found.sort(key=lambda p: p.row or 0)
+    cells["areas"] = areas
+    problems += found
+    for name, check in (("neighbours", _check_neighbours), ("counts", _check_counts)):
+        spec = NATIONAL_FILES[name]
+        cells[name], found = _check_file(
+            folder / spec.name,
+            spec,
+            data_dir.parent,
+            True,
+            lambda frame, shown, check=check: check(frame, shown, codes),
+        )
+        problems += found
+    return cells, problems
+
+
+def check_national(data_dir: Path) -> list[Problem]:
+    """Every problem in data/national/, without raising.
+
+    Parameters
+    ----------
+    data_dir
+        The folder holding ``national/`` and ``local/`` (usually ``<project>/data``).
+
+    Returns
+    -------
+    list of Problem
+        Errors and warnings, file by file in row order; empty if all is well.
+    """
+    return _national(data_dir)[1]
+
+
+def load_national(data_dir: Path) -> NationalData:
+    """Read and validate areas.csv, neighbours.csv and counts.csv.
+
+    Parameters
+    ----------
+    data_dir
+        The folder holding ``national/`` and ``local/`` (usually ``<project>/data``).
+
+    Returns
+    -------
+    NationalData
+        Typed frames (codes as strings, blanks as ``<NA>``, dates as datetime64, values as
+        float) and any warnings.
+
+    Raises
+    ------
+    InputError
+        Carrying every problem found, if any is an error.
+    """
+    cells, problems = _national(data_dir)
+    warnings = _errors_raise(problems)
+    frames = {name: _typed(cells[name], spec) for name, spec in NATIONAL_FILES.items()}
+    files = {
+        name: Path(data_dir) / "national" / spec.name for name, spec in NATIONAL_FILES.items()
+    }
+    return NationalData(**frames, files=files, warnings=warnings)
+
+
+_LOCAL_CHECKS: dict[str, _Extra] = {
+    "kpis": _check_kpis,
+    "budget": _check_budget,
+    "cohort": _check_cohort,
+}
+
+
+def _local(data_dir: Path, slug: str) -> tuple[dict[str, pd.DataFrame | None], list[Problem]]:
+    data_dir = Path(data_dir)
+    folder = data_dir / "local" / slug
+    if not folder.is_dir():
+        shown = display_path(folder, data_dir.parent)
+        return {}, [Problem(shown, "folder not found", expected="a folder holding kpis.csv")]
+    cells: dict[str, pd.DataFrame | None] = {}
+    problems: list[Problem] = []
+    for name, spec in LOCAL_FILES.items():
+        required = name == "kpis"
+        path = folder / spec.name
+        if not required and not path.exists():
+            cells[name] = None
+            continue
+        cells[name], found = _check_file(
+            path, spec, data_dir.parent, required, _LOCAL_CHECKS.get(name)
+        )
+        problems += found
+    return cells, problems
+
+
+def check_local(data_dir: Path, slug: str, national: NationalData | None = None) -> list[Problem]:
+    """Every problem in data/local/<slug>/, without raising.
+
+    Parameters
+    ----------
+    data_dir
+        The folder holding ``national/`` and ``local/``.
+    slug
+        The authority's folder name.
+    national
+        Accepted so callers can pass what they hold; no local file refers to national
+        data, so the checks do not need it.
+
+    Returns
+    -------
+    list of Problem
+        Errors and warnings, file by file in row order; empty if all is well.
+    """
+    return _local(data_dir, slug)[1]
+
+
+def load_local(data_dir: Path, slug: str, national: NationalData | None = None) -> LocalData:
+    """Read and validate one authority's returns; only kpis.csv is required.
+
+    Parameters
+    ----------
+    data_dir
+        The folder holding ``national/`` and ``local/``.
+    slug
+        The authority's folder name.
+    national
+        Accepted so callers can pass what they hold (see :func:`check_local`).
+
+    Returns
+    -------
+    LocalData
+        Typed frames, None for each optional file that is absent. budget always has a
+        ``total`` column (computed where the file has none); its ``Total`` rows are kept,
+        with the agency written exactly ``Total``.
+
+    Raises
+    ------
+    InputError
+        Carrying every problem found, if any is an error.
+    """
+    cells, problems = _local(data_dir, slug)
+    warnings = _errors_raise(problems)
+    folder = Path(data_dir) / "local" / slug
+    frames = {
+        name: None if cells[name] is None else _typed(cells[name], spec)
+        for name, spec in LOCAL_FILES.items()
+    }
+    if frames["budget"] is not None:
+        frames["budget"] = _complete_budget(frames["budget"])
+    files = {n: folder / s.name for n, s in LOCAL_FILES.items() if cells[n] is not None}
+    return LocalData(**frames, files=files, warnings=warnings)
+
+
+def _complete_budget(budget: pd.DataFrame) -> pd.DataFrame:
+    budget = budget.copy()
+    budget.loc[_is_total_row(budget["agency"]), "agency"] = BUDGET_TOTAL_AGENCY
+    if "total" not in budget.columns:
+        budget["total"] = budget[list(BUDGET_MONEY_COLUMNS)].sum(axis=1, min_count=0)
+    return budget

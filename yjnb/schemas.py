@@ -1,0 +1,480 @@
+"""What every input file must look like: the fixed vocabularies and one schema per file.
+
+The vocabularies (KPIs and their measures, cohorts, headline categories, board statuses,
+area types, the measures of counts.csv) are defined here once and imported everywhere.
+
+Each file is described by a :class:`FileSpec`: its columns, what each must hold in plain
+English, and cell-by-cell rules. :func:`check_cells` runs those rules through pandera on
+the file's cells *as written* (every cell a string) and turns pandera's failure cases into
+:class:`~yjnb.errors.Problem` objects. Rules that need more than one cell (a measure must
+belong to its KPI, duplicate rows, totals) live in :mod:`yjnb.load`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from yjnb.errors import Problem
+from yjnb.periods import is_financial_year, is_quarter
+
+# --- vocabularies ----------------------------------------------------------------------
+
+KPI_MEASURES: dict[str, tuple[str, ...]] = {
+    "accommodation": ("suitability", "accommodation_type"),
+    "ete": ("suitability", "ete_type", "hours_offered", "hours_attended"),
+    "send": ("sen_level", "formal_plan"),
+    "mental_health": ("identified_need", "referred", "attended"),
+    "substance_misuse": ("identified_need", "referred", "attended"),
+    "oocd": ("outcome", "disposal_type"),
+    "wider_services": ("open_to",),
+    "serious_violence": ("offence_group",),
+    "victims": ("engagement",),
+}
+KPIS: tuple[str, ...] = tuple(KPI_MEASURES)
+MEASURES: tuple[str, ...] = tuple(dict.fromkeys(m for ms in KPI_MEASURES.values() for m in ms))
+# A child can be counted more than once in these, so their counts do not sum to a total.
+NON_EXCLUSIVE_MEASURES: tuple[str, ...] = ("open_to", "offence_group", "engagement")
+EXCLUSIVE_MEASURES: tuple[str, ...] = tuple(m for m in MEASURES if m not in NON_EXCLUSIVE_MEASURES)
+
+COHORTS: tuple[str, ...] = ("all", "statutory_school_age", "post_16")
+KPI_COHORTS: dict[str, tuple[str, ...]] = {
+    kpi: COHORTS if kpi == "ete" else ("all",) for kpi in KPI_MEASURES
+}
+# Categories are the service's own labels except where a headline figure reads them.
+HEADLINE_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "suitability": ("Suitable", "Unsuitable"),
+    "identified_need": ("Yes", "No"),
+    "referred": ("Yes", "No"),
+    "attended": ("Yes", "No"),
+    "formal_plan": ("Yes", "No"),
+    "outcome": ("Completed", "Not completed"),
+}
+
+BOARD_STATUSES: tuple[str, ...] = ("present", "deputy", "apologies", "absent")
+AREA_TYPES: tuple[str, ...] = ("la", "yjs", "pcc", "region", "nation")
+# Which area types each group column of areas.csv may point at.
+AREA_GROUP_TYPES: dict[str, tuple[str, ...]] = {
+    "yjs_code": ("yjs",),
+    "pcc_code": ("pcc",),
+    "region_code": ("region", "nation"),  # Welsh authorities sit directly under Wales
+}
+
+COUNT_MEASURES: tuple[str, ...] = (
+    "population_10_17",
+    "fte",
+    "custody",
+    "reoffending_cohort",
+    "reoffenders",
+    "reoffences",
+)
+RATE_MEASURES: tuple[str, ...] = ("fte_rate", "custody_rate", "reoffending_rate")
+# The most a published rate can be: per 100,000, per 1,000 and per cent.
+RATE_MAXIMA: dict[str, float] = {
+    "fte_rate": 100_000,
+    "custody_rate": 1_000,
+    "reoffending_rate": 100,
+}
+# Counts that cannot exceed another count for the same area and period.
+COUNT_CEILINGS: dict[str, str] = {
+    "fte": "population_10_17",
+    "custody": "population_10_17",
+    "reoffenders": "reoffending_cohort",
+}
+
+POPULATION_GROUP_TYPES: tuple[str, ...] = ("ethnicity", "sex", "send", "care_status")
+BUDGET_MONEY_COLUMNS: tuple[str, ...] = (
+    "staffing_costs",
+    "payments_in_kind",
+    "other_delegated_funds",
+)
+BUDGET_TOTAL_AGENCY = "Total"
+BUDGET_TOLERANCE = 1.0  # pounds: allows components and totals each rounded to the pound
+COHORT_AGES: tuple[int, int] = (10, 17)
+
+# --- cell rules --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A test of single cells as written; ``test`` gets non-blank cells, returns booleans."""
+
+    test: Callable[[pd.Series], pd.Series]
+    message: str
+    expected: str
+    severity: str = "error"
+
+
+def numbers(cells: pd.Series) -> pd.Series:
+    """Cells as floats; anything that is not plainly a finite number becomes NaN."""
+    values = pd.to_numeric(cells.astype("string"), errors="coerce").astype("float64")
+    return values.where(values.abs() != float("inf"))  # "1e999" is not a usable number
+
+
+def iso_dates(cells: pd.Series) -> pd.Series:
+    """Cells as datetimes; anything not a real ``YYYY-MM-DD`` date becomes NaT."""
+    text = cells.astype("string")
+    text = text.where(text.str.len().eq(10).fillna(False))  # the parser accepts 2023-1-1
+    return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+
+
+def _each(predicate: Callable[[str], bool]) -> Callable[[pd.Series], pd.Series]:
+    # Labels repeat a lot (one period per quarter): test each distinct value once.
+    def test(cells: pd.Series) -> pd.Series:
+        verdicts = {value: predicate(value) for value in cells.unique()}
+        return cells.map(verdicts).astype(bool)
+
+    return test
+
+
+IS_NUMBER = Rule(
+    lambda s: numbers(s).notna(),
+    "is not a number",
+    "a number written with digits only, e.g. 1234 or 12.5 (no commas, £ or %)",
+)
+NOT_NEGATIVE = Rule(lambda s: ~(numbers(s) < 0), "is negative", "zero or more")
+WHOLE = Rule(lambda s: ~(numbers(s) % 1 > 0), "is not a whole number", "a whole number")
+IS_DATE = Rule(
+    lambda s: iso_dates(s).notna(),
+    "is not a date written YYYY-MM-DD",
+    "a real date written YYYY-MM-DD, e.g. 2024-03-31",
+)
+IS_QUARTER = Rule(
+    _each(is_quarter),
+    "is not a quarter written like 2023-24 Q1",
+    "a financial-year quarter such as 2023-24 Q1 (Q1 is April to June, Q4 January to March)",
+)
+IS_FINANCIAL_YEAR = Rule(
+    _each(is_financial_year),
+    "is not a financial year written like 2024-25",
+    "a financial year such as 2024-25 (April 2024 to March 2025)",
+)
+
+
+def one_of(values: tuple[str, ...], what: str) -> Rule:
+    """Rule: the cell is one of ``values`` exactly (case matters)."""
+    allowed = frozenset(values)
+    return Rule(
+        _each(allowed.__contains__), f"is not a known {what}", "one of " + ", ".join(values)
+    )
+
+
+# --- file specifications -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column: what it holds, whether a value is needed, and its cell rules.
+
+    ``kind`` says how the loaded frame stores it: ``text``, ``number``, ``integer`` or
+    ``date``. ``private`` columns (child-level data) never have their values quoted.
+    """
+
+    name: str
+    expected: str
+    kind: str = "text"
+    required: bool = True
+    rules: tuple[Rule, ...] = ()
+    optional_column: bool = False
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """One input file: its name, its columns and the columns that identify a row."""
+
+    name: str
+    columns: tuple[ColumnSpec, ...]
+    key: tuple[str, ...] = ()
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """Every column, in the documented order."""
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> ColumnSpec:
+        """Return the specification of one column."""
+        return next(c for c in self.columns if c.name == name)
+
+
+def _text(name: str, expected: str, **kw) -> ColumnSpec:
+    return ColumnSpec(name, expected, **kw)
+
+
+def _count(name: str, expected: str = "a count: a whole number, zero or more") -> ColumnSpec:
+    return ColumnSpec(name, expected, "integer", rules=(IS_NUMBER, NOT_NEGATIVE, WHOLE))
+
+
+def _money(name: str, **kw) -> ColumnSpec:
+    expected = "an amount in pounds, zero or more, or blank"
+    return ColumnSpec(
+        name, expected, "number", required=False, rules=(IS_NUMBER, NOT_NEGATIVE), **kw
+    )
+
+
+def _date(name: str, required: bool = True) -> ColumnSpec:
+    return ColumnSpec(name, IS_DATE.expected, "date", required=required, rules=(IS_DATE,))
+
+
+def _group(name: str, what: str) -> ColumnSpec:
+    return _text(
+        name, f"the code of the area's {what} (a code in areas.csv), or blank", required=False
+    )
+
+
+AREAS = FileSpec(
+    "areas.csv",
+    (
+        _text("code", "a unique area code (the ONS code where there is one)"),
+        _text("name", "the area's display name"),
+        _text("type", "one of " + ", ".join(AREA_TYPES), rules=(one_of(AREA_TYPES, "area type"),)),
+        _group("yjs_code", "youth justice service"),
+        _group("pcc_code", "police force area"),
+        _group("region_code", "region"),
+    ),
+    key=("code",),
+)
+NEIGHBOURS = FileSpec(
+    "neighbours.csv",
+    (
+        _text("area_code", "an area code from areas.csv"),
+        _text("neighbour_code", "an area code from areas.csv"),
+        ColumnSpec(
+            "rank",
+            "the neighbour's rank, a whole number from 1 (closest), or blank",
+            "integer",
+            required=False,
+            rules=(IS_NUMBER, WHOLE, Rule(lambda s: ~(numbers(s) < 1), "is below 1", "1 or more")),
+        ),
+        _text("source", "which comparator group this is, e.g. DfE statistical neighbours"),
+    ),
+    key=("area_code", "neighbour_code", "source"),
+)
+_ALL_COUNT_MEASURES = COUNT_MEASURES + RATE_MEASURES
+COUNTS = FileSpec(
+    "counts.csv",
+    (
+        _text("area_code", "an area code from areas.csv"),
+        _text(
+            "measure",
+            "one of " + ", ".join(_ALL_COUNT_MEASURES),
+            rules=(one_of(_ALL_COUNT_MEASURES, "measure"),),
+        ),
+        _date("period_start"),
+        _date("period_end"),
+        ColumnSpec(
+            "value",
+            "a number, zero or more (a whole number for counts)",
+            "number",
+            rules=(IS_NUMBER, NOT_NEGATIVE),
+        ),
+        _text("source", "where the figure was published"),
+    ),
+    key=("area_code", "measure", "period_start", "period_end"),
+)
+KPIS_FILE = FileSpec(
+    "kpis.csv",
+    (
+        _text("period", IS_QUARTER.expected, rules=(IS_QUARTER,)),
+        _text("kpi", "one of " + ", ".join(KPIS), rules=(one_of(KPIS, "kpi"),)),
+        _text("cohort", "one of " + ", ".join(COHORTS), rules=(one_of(COHORTS, "cohort"),)),
+        _text("measure", "a measure of the kpi", rules=(one_of(MEASURES, "measure"),)),
+        _text("category", "the category's display label"),
+        _count("count"),
+    ),
+    key=("period", "kpi", "cohort", "measure", "category"),
+)
+BOARD_ATTENDANCE = FileSpec(
+    "board_attendance.csv",
+    (
+        _date("meeting_date"),
+        _text("partner", "the partner agency or member"),
+        _text(
+            "status",
+            "one of " + ", ".join(BOARD_STATUSES),
+            rules=(one_of(BOARD_STATUSES, "attendance status"),),
+        ),
+    ),
+    key=("meeting_date", "partner"),
+)
+BUDGET = FileSpec(
+    "budget.csv",
+    (
+        _text("year", IS_FINANCIAL_YEAR.expected, rules=(IS_FINANCIAL_YEAR,)),
+        _text("agency", f"the partner agency, or {BUDGET_TOTAL_AGENCY} for the totals row"),
+        *(_money(name) for name in BUDGET_MONEY_COLUMNS),
+        _money("total", optional_column=True),
+    ),
+    key=("year", "agency"),
+)
+COHORT = FileSpec(
+    "cohort.csv",
+    (
+        _text("child_ref", "the child's reference in the case management system", private=True),
+        _text("disposal_type", "the type of disposal", private=True),
+        _date("disposal_start"),
+        _date("disposal_end", required=False),
+        ColumnSpec(
+            "age",
+            "the child's age in whole years, or blank",
+            "integer",
+            required=False,
+            rules=(
+                IS_NUMBER,
+                WHOLE,
+                Rule(
+                    lambda s: numbers(s).between(*COHORT_AGES) | numbers(s).isna(),
+                    "is outside the youth justice age range",
+                    f"an age from {COHORT_AGES[0]} to {COHORT_AGES[1]}",
+                    severity="warning",
+                ),
+            ),
+        ),
+        *(
+            _text(
+                name,
+                f"the child's {name.replace('_', ' ')}, or blank",
+                required=False,
+                private=True,
+            )
+            for name in ("sex", "ethnicity", "send", "care_status", "offence_group")
+        ),
+    ),
+)
+POPULATION = FileSpec(
+    "population.csv",
+    (
+        _text(
+            "group_type",
+            "one of " + ", ".join(POPULATION_GROUP_TYPES),
+            rules=(one_of(POPULATION_GROUP_TYPES, "group type"),),
+        ),
+        _text("group", "the group's label, as used in cohort.csv"),
+        ColumnSpec(
+            "population",
+            "the number of children aged 10-17 in the group, zero or more",
+            "number",
+            rules=(IS_NUMBER, NOT_NEGATIVE),
+        ),
+    ),
+    key=("group_type", "group"),
+)
+FEEDBACK = FileSpec(
+    "feedback.csv",
+    (
+        _text("survey", "the survey's name"),
+        _text("question", "the question asked"),
+        _text("response", "the response given"),
+        _count("count"),
+    ),
+    key=("survey", "question", "response"),
+)
+AUDITS = FileSpec(
+    "audits.csv",
+    (
+        _text("audit", "the audit's name"),
+        _date("date"),
+        _text("grade", "the grade given"),
+    ),
+)
+
+NATIONAL_FILES: dict[str, FileSpec] = {
+    "areas": AREAS,
+    "neighbours": NEIGHBOURS,
+    "counts": COUNTS,
+}
+LOCAL_FILES: dict[str, FileSpec] = {
+    "kpis": KPIS_FILE,
+    "board_attendance": BOARD_ATTENDANCE,
+    "budget": BUDGET,
+    "cohort": COHORT,
+    "population": POPULATION,
+    "feedback": FEEDBACK,
+    "audits": AUDITS,
+}
+
+# --- running the rules through pandera --------------------------------------------------------
+
+
+def _on_non_blank(test: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
+    def check(cells: pd.Series) -> pd.Series:
+        passed = pd.Series(True, index=cells.index)
+        given = cells.notna()
+        if given.any():
+            passed[given] = test(cells[given]).fillna(False).astype(bool).to_numpy()
+        return passed
+
+    return check
+
+
+@functools.cache
+def _pandera_schema(spec: FileSpec):
+    # pandera is imported here, not at the top, so that importing the vocabularies above
+    # stays as cheap as importing pandas.
+    import pandera.pandas as pa
+
+    columns = {
+        col.name: pa.Column(
+            checks=[
+                pa.Check(_on_non_blank(rule.test), error=f"{col.name}#{i}")
+                for i, rule in enumerate(col.rules)
+            ],
+            nullable=not col.required,
+            required=False,  # missing columns are reported by the reader, in plain words
+        )
+        for col in spec.columns
+    }
+    return pa.DataFrameSchema(columns, strict=False, coerce=False)
+
+
+def check_cells(cells: pd.DataFrame, spec: FileSpec, shown: str) -> list[Problem]:
+    """Every cell of ``cells`` that breaks its column's rules, as problems.
+
+    Parameters
+    ----------
+    cells
+        The file's cells as written: strings, blanks as missing, indexed by the row number
+        a spreadsheet shows (the header is row 1).
+    spec
+        The file's specification.
+    shown
+        The file's path as shown in messages.
+
+    Returns
+    -------
+    list of Problem
+        One per failing cell and rule, in row order.
+    """
+    import pandera.pandas as pa
+
+    try:
+        _pandera_schema(spec).validate(cells, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        failures = err.failure_cases
+    else:
+        return []
+    problems = []
+    for failure in failures.itertuples(index=False):
+        row = None if pd.isna(failure.index) else int(failure.index)
+        name, _, number = str(failure.check).rpartition("#")
+        if failure.column not in spec.column_names:  # not one of ours: say what pandera said
+            problems.append(Problem(shown, f"failed the check {failure.check}", row))
+            continue
+        col = spec.column(failure.column)
+        if failure.check == "not_nullable":
+            problems.append(Problem(shown, "is blank", row, col.name, "", col.expected))
+            continue
+        if name != col.name or not number.isdigit():
+            problems.append(Problem(shown, f"failed the check {failure.check}", row, col.name))
+            continue
+        rule = col.rules[int(number)]
+        value = None if col.private else str(failure.failure_case)
+        message = rule.message + (" (value withheld)" if col.private else "")
+        problems.append(
+            Problem(shown, message, row, col.name, value, rule.expected, rule.severity)
+        )
+    order = {name: i for i, name in enumerate(spec.column_names)}
+    return sorted(problems, key=lambda p: (p.row or 0, order.get(p.column, -1)))
