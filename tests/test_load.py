@@ -158,7 +158,8 @@ def test_good_local_frames(tmp_path):
     assert local.kpis["count"].dtype == "int64"
     assert local.kpis["period"].iloc[0] == "2023-24 Q1"
     assert pd.api.types.is_datetime64_any_dtype(local.board_attendance["meeting_date"])
-    assert local.budget["total"].tolist() == [401233.0, 420686.5, 821919.5]
+    assert local.budget["agency"].tolist() == ["Local authority", "YJB grant"]
+    assert local.budget["total"].tolist() == [401233.0, 420686.5]
     assert pd.isna(local.budget["payments_in_kind"].iloc[0])
     assert local.cohort["age"].dtype == "Int64"
     assert pd.isna(local.cohort["disposal_end"].iloc[1])
@@ -184,11 +185,30 @@ def test_budget_total_is_computed_when_the_column_is_absent(tmp_path):
 year,agency,staffing_costs,payments_in_kind,other_delegated_funds
 2024-25,Police,1000,500,
 2024-25,TOTAL,1000,500,0
+2023-24,Police,900,,
 """
     data = write_inputs(tmp_path, {f"local/{SLUG}/budget.csv": text})
     budget = load_local(data, SLUG).budget
-    assert budget["total"].tolist() == [1500.0, 1500.0]
-    assert budget["agency"].tolist() == ["Police", "Total"]
+    assert budget["agency"].tolist() == ["Police", "Police"]
+    assert budget["total"].tolist() == [1500.0, 900.0]
+
+
+def test_budget_totals_that_disagree_are_reported_and_not_used(tmp_path):
+    # As printed in a published plan: the Total row's delegated funds say 0, one row holds
+    # 100,686, and the printed grand total includes it.
+    text = """\
+year,agency,staffing_costs,payments_in_kind,other_delegated_funds,total
+2024-25,Youth Justice Board,401233,0,0,401233
+2024-25,Other,0,0,100686,100690
+2024-25,Total,401233,0,0,501919
+"""
+    data = write_inputs(tmp_path, {B: text})
+    local = load_local(data, SLUG)
+    assert [(w.row, w.column, w.value, w.expected) for w in local.warnings] == [
+        (3, "total", "100690", "100,686 (computed, and used)"),
+        (4, "other_delegated_funds", "0", "100,686 (computed, and used)"),
+    ]
+    assert local.budget["total"].tolist() == [401233.0, 100686.0]
 
 
 def test_tolerates_spreadsheet_habits(tmp_path):
@@ -547,7 +567,13 @@ CASES = {
         "not a known attendance status",
     ),
     "budget total column": Case(
-        B, edit(B, "0,401233\n", "0,410233\n"), 2, "total", "410233", "does not equal the sum"
+        B,
+        edit(B, "0,401233\n", "0,410233\n"),
+        2,
+        "total",
+        "410233",
+        "does not equal the sum",
+        "warning",
     ),
     "budget Total row": Case(
         B,
@@ -556,6 +582,7 @@ CASES = {
         "other_delegated_funds",
         "0",
         "sum of the other_delegated_funds",
+        "warning",
     ),
     "budget not a number": Case(
         B, edit(B, "grant,320000", "grant,£320000"), 3, "staffing_costs", "£320000", "not a number"

@@ -370,10 +370,9 @@ def _check_budget(cells: pd.DataFrame, shown: str) -> list[Problem]:
         off = ((amounts["total"] - row_sum).abs() > BUDGET_TOLERANCE) & ~unreadable & ~is_total
         message = "does not equal the sum of " + ", ".join(BUDGET_MONEY_COLUMNS)
         for row in cells.index[off]:
-            expected = f"{_money_text(row_sum[row])} (computed)"
-            problems.append(
-                Problem(shown, message, row, "total", cells.at[row, "total"], expected)
-            )
+            expected = f"{_money_text(row_sum[row])} (computed, and used)"
+            value = cells.at[row, "total"]
+            problems.append(Problem(shown, message, row, "total", value, expected, "warning"))
     if not cells["year"].map(is_financial_year, na_action="ignore").fillna(False).all():
         return problems  # a row of unknown year could belong to any year's total
     for row in cells.index[is_total]:
@@ -386,8 +385,8 @@ def _check_budget(cells: pd.DataFrame, shown: str) -> list[Problem]:
             if abs(amounts.at[row, col] - computed) > BUDGET_TOLERANCE:
                 supplied = cells.at[row, col] if pd.notna(cells.at[row, col]) else ""
                 message = f"does not equal the sum of the {col} column for {year}"
-                expected = f"{_money_text(computed)} (computed)"
-                problems.append(Problem(shown, message, row, col, supplied, expected))
+                expected = f"{_money_text(computed)} (computed, and used)"
+                problems.append(Problem(shown, message, row, col, supplied, expected, "warning"))
     return problems
 
 
@@ -592,9 +591,9 @@ def load_local(data_dir: Path, slug: str, national: NationalData | None = None) 
     Returns
     -------
     LocalData
-        Typed frames, None for each optional file that is absent. budget always has a
-        ``total`` column (computed where the file has none); its ``Total`` rows are kept,
-        with the agency written exactly ``Total``.
+        Typed frames, None for each optional file that is absent. ``budget`` has one
+        row per year and agency: its ``Total`` rows are checked, then left out, and its
+        ``total`` column is always the computed sum of the three amounts.
 
     Raises
     ------
@@ -609,14 +608,13 @@ def load_local(data_dir: Path, slug: str, national: NationalData | None = None) 
         for name, spec in LOCAL_FILES.items()
     }
     if frames["budget"] is not None:
-        frames["budget"] = _complete_budget(frames["budget"])
+        frames["budget"] = _tidy_budget(frames["budget"])
     files = {n: folder / s.name for n, s in LOCAL_FILES.items() if cells[n] is not None}
     return LocalData(**frames, files=files, warnings=warnings)
 
 
-def _complete_budget(budget: pd.DataFrame) -> pd.DataFrame:
-    budget = budget.copy()
-    budget.loc[_is_total_row(budget["agency"]), "agency"] = BUDGET_TOTAL_AGENCY
-    if "total" not in budget.columns:
-        budget["total"] = budget[list(BUDGET_MONEY_COLUMNS)].sum(axis=1, min_count=0)
-    return budget
+def _tidy_budget(budget: pd.DataFrame) -> pd.DataFrame:
+    # Totals are derived, never taken from the file: a supplied total that disagrees was
+    # reported, and the computed one is what the tables show.
+    budget = budget[~_is_total_row(budget["agency"])].reset_index(drop=True)
+    return budget.assign(total=budget[list(BUDGET_MONEY_COLUMNS)].sum(axis=1, min_count=0))
