@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 import time
+import uuid
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +80,23 @@ class Job:
     profiles: tuple[str, ...]
 
 
+def _ipc_kernel_manager() -> type:
+    # Kernels talk over local sockets, not TCP ports: no port clashes between parallel
+    # workers, and no unencrypted-TCP warning from every kernel.
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import CaselessStrEnum, default
+
+    class IPCKernelManager(AsyncKernelManager):
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+        @default("ip")
+        def _unique_socket_prefix(self) -> str:
+            # The default prefix is 'kernel-ipc' in the cwd, shared by parallel kernels.
+            return os.path.join(tempfile.gettempdir(), f"yjnb-kernel-{uuid.uuid4().hex}")
+
+    return IPCKernelManager
+
+
 class SectionFailed(Exception):
     """A notebook cell raised: which cell (as numbered in the source notebook) and why."""
 
@@ -108,6 +126,7 @@ def execute_section(notebook: Path, output: Path, parameters: dict[str, Any]) ->
             progress_bar=False,
             report_mode=True,
             cwd=str(notebook.parent),
+            kernel_manager_class=_ipc_kernel_manager(),
         )
     except PapermillExecutionError as exc:
         cells = nbformat.read(output, as_version=4).cells[: exc.cell_index]
