@@ -1,0 +1,109 @@
+"""The command line: validate reports located problems without tracebacks; new; placeholders."""
+
+import pytest
+
+from yjnb.cli import main
+
+SLUG = "trafford"
+
+
+def validate(ws, capsys, *extra):
+    args = ["validate", "--params-dir", str(ws["params"]), "--data-dir", str(ws["data"]), *extra]
+    status = main(args)
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    return status, captured.out
+
+
+def test_bundled_authority_validates(workspace_factory, capsys):
+    ws = workspace_factory([SLUG])
+    status, out = validate(ws, capsys)
+    assert status == 0, out
+    assert "0 errors" in out
+
+
+@pytest.mark.parametrize(
+    ("file", "edit", "expected"),
+    [
+        (
+            "local/trafford/kpis.csv",
+            lambda t: t + "2023-24 Q1,accommodation,all,suitability,Suitable,-3\n",
+            ["data/local/trafford/kpis.csv", "column 'count'", "-3"],
+        ),
+        (
+            "local/trafford/kpis.csv",
+            lambda t: t + "2023-24 Q1,housing,all,suitability,Suitable,3\n",
+            ["data/local/trafford/kpis.csv", "column 'kpi'", "housing"],
+        ),
+        (
+            "local/trafford/kpis.csv",
+            lambda t: t + "2023/24 Q1,ete,all,suitability,Suitable,3\n",
+            ["data/local/trafford/kpis.csv", "column 'period'", "2023/24 Q1"],
+        ),
+        (
+            "local/trafford/kpis.csv",
+            lambda t: t.replace("period,", "when,", 1),
+            ["data/local/trafford/kpis.csv", "period"],
+        ),
+        (
+            "national/counts.csv",
+            lambda t: t + "E99999999,fte_rate,2023-01-01,2023-12-31,12,made up\n",
+            ["data/national/counts.csv", "column 'area_code'", "E99999999"],
+        ),
+        (
+            "national/counts.csv",
+            lambda t: t + "E08000009,fte,2020-01-01,2020-12-31,30000,made up\n",
+            ["data/national/counts.csv", "fte", "population_10_17"],
+        ),
+    ],
+)
+def test_bad_input_named_by_file_row_and_column(workspace_factory, capsys, file, edit, expected):
+    ws = workspace_factory([SLUG])
+    path = ws["data"] / file
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    status, out = validate(ws, capsys)
+    assert status == 1
+    errors = [line for line in out.splitlines() if line.startswith("error:")]
+    assert any(all(part in line for part in expected) for line in errors), out
+
+
+def test_malformed_plan_yaml(workspace_factory, capsys):
+    ws = workspace_factory([SLUG])
+    plan = ws["params"] / SLUG / "plan.yaml"
+    plan.write_text(plan.read_text() + "comparators: [E08000003\n")
+    status, out = validate(ws, capsys)
+    assert status == 1
+    assert "params/trafford/plan.yaml" in out and "malformed YAML" in out
+
+
+def test_missing_narrative_is_a_warning_unless_strict(workspace_factory, capsys):
+    ws = workspace_factory([SLUG])
+    (ws["params"] / SLUG / "narrative" / "08_board_development.md").unlink()
+    status, out = validate(ws, capsys)
+    assert status == 0 and "warning: params/trafford/narrative/08_board_development.md" in out
+    status, out = validate(ws, capsys, "--strict")
+    assert status == 1 and "error: params/trafford/narrative/08_board_development.md" in out
+
+
+def test_unknown_placeholder_is_an_error(workspace_factory, capsys):
+    ws = workspace_factory([SLUG])
+    path = ws["params"] / SLUG / "narrative" / "05_risks.md"
+    path.write_text("Rate {{ fte_rate.lastest }}\n")
+    status, out = validate(ws, capsys)
+    assert status == 1 and "05_risks.md, row 1" in out and "fte_rate.lastest" in out
+
+
+def test_new_scaffolds_an_authority_that_validates_its_shape(tmp_path, capsys):
+    params, data = tmp_path / "params", tmp_path / "data"
+    assert main(["new", "sefton", "--params-dir", str(params), "--data-dir", str(data)]) == 0
+    assert (params / "sefton" / "plan.yaml").exists()
+    assert len(list((params / "sefton" / "narrative").glob("*.md"))) == 15
+    assert (data / "local" / "sefton" / "kpis.csv").read_text().startswith("period,kpi")
+    assert main(["new", "sefton", "--params-dir", str(params), "--data-dir", str(data)]) == 2
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_placeholders_lists_names(capsys):
+    assert main(["placeholders"]) == 0
+    out = capsys.readouterr().out
+    assert "{{ fte_rate.latest }}" in out and "{{ custody_rate.vs_nation }}" in out
