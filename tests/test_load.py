@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -715,3 +717,74 @@ def test_cohort_problems_never_quote_child_data(tmp_path):
     assert len(withheld) == 2
     assert all(p.value is None and "value withheld" in p.message for p in withheld)
     assert all(secret not in str(p) for p in problems)
+
+
+STRANGE_FILES = {
+    "only a newline": b"\n",
+    "only a byte-order mark": b"\xef\xbb\xbf",
+    "an image": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+    "utf-16": GOOD[K].encode("utf-16"),
+    "nul bytes": GOOD[K].encode().replace(b"Suitable", b"Suit\x00able"),
+    "a huge field": (GOOD[K] + "2023-24 Q2,ete,all,ete_type," + "x" * 200_000 + ",1\n").encode(),
+    "blank lines above the header": b"\n\n" + GOOD[K].encode(),
+    "a header of blanks": b" , ,\n1,2,3\n",
+    "a quoted newline": GOOD[K].replace("Apprenticeship", '"Appren\nticeship"').encode(),
+}
+
+
+@pytest.mark.parametrize("raw", STRANGE_FILES.values(), ids=STRANGE_FILES.keys())
+def test_strange_files_give_problems_not_tracebacks(tmp_path, raw):
+    data = write_inputs(tmp_path, {K: raw})
+    problems = check_local(data, SLUG)
+    assert all(isinstance(p, Problem) and p.file == f"data/{K}" for p in problems)
+    try:
+        load_local(data, SLUG)
+    except InputError as err:
+        assert err.problems and "Traceback" not in str(err)
+
+
+def test_a_folder_where_a_file_should_be(tmp_path):
+    data = write_inputs(tmp_path, {K: None})
+    (data / K).mkdir()
+    [problem] = check_local(data, SLUG)
+    assert problem.message == "file not found"
+
+
+def test_utf16_is_named(tmp_path):
+    [problem] = check_local(write_inputs(tmp_path, {K: GOOD[K].encode("utf-16")}), SLUG)
+    assert "UTF-16" in problem.message and problem.row is None
+
+
+def test_rows_are_numbered_as_a_spreadsheet_shows_them(tmp_path):
+    # two blank lines above the header, a quoted line break inside a cell, a blank line
+    text = "\n\n" + GOOD[K].replace("Apprenticeship", '"Appren\nticeship"') + "\n"
+    text += "2023-24 Q2,ete,all,ete_type,Training,-1\n"
+    [problem] = check_local(write_inputs(tmp_path, {K: text}), SLUG)
+    assert (problem.row, problem.column, problem.value) == (10, "count", "-1")
+
+
+def _without_column(text: str, column: str) -> str:
+    rows = list(csv.reader(io.StringIO(text)))
+    drop = rows[0].index(column)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([r[:drop] + r[drop + 1 :] for r in rows])
+    return out.getvalue()
+
+
+EVERY_COLUMN = [
+    (name, col)
+    for name in GOOD
+    for col in GOOD[name].splitlines()[0].split(",")
+    if not (name.endswith("budget.csv") and col == "total")
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "column"), EVERY_COLUMN, ids=[f"{n}:{c}" for n, c in EVERY_COLUMN]
+)
+def test_each_missing_column_is_one_problem(tmp_path, name, column):
+    data = write_inputs(tmp_path, {name: _without_column(GOOD[name], column)})
+    problems = problems_for(data, name)
+    assert [(p.file, p.column, p.message) for p in problems] == [
+        (f"data/{name}", column, "column is missing")
+    ]

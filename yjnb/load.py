@@ -81,65 +81,43 @@ class LocalData:
 # --- reading ------------------------------------------------------------------------------
 
 
-def _decode(raw: bytes) -> tuple[str, bool]:
-    try:
-        return raw.decode("utf-8-sig"), True
-    except UnicodeDecodeError:
-        return raw.decode("utf-8-sig", errors="replace"), False
-
-
-def _read_cells(
-    path: Path, spec: FileSpec, shown: str, required: bool
-) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Read a file's cells as stripped strings (blank = missing), indexed by spreadsheet row."""
+def _read_records(
+    path: Path, spec: FileSpec, shown: str
+) -> tuple[list[list[str]] | None, bool, list[Problem]]:
+    """Read a CSV file's records, whether it was UTF-8, and why it could not be read."""
     if not path.is_file():
-        return None, [Problem(shown, "file not found", expected=f"a file {spec.name}")]
+        return None, False, [Problem(shown, "file not found", expected=f"a file {spec.name}")]
     try:
         raw = path.read_bytes()
     except OSError as err:
-        return None, [Problem(shown, f"cannot be read ({err.strerror})")]
-    headings = ", ".join(spec.column_names)
-    if not raw.strip():
-        return None, [Problem(shown, "file is empty", expected=f"a header row: {headings}")]
-    text, utf8 = _decode(raw)
-    problems: list[Problem] = []
+        return None, False, [Problem(shown, f"cannot be read ({err.strerror})")]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        message = "is saved as UTF-16 ('Unicode text'), not as CSV in UTF-8"
+        return None, False, [Problem(shown, message, expected=_SAVE_AS_UTF8)]
+    try:
+        text, utf8 = raw.decode("utf-8-sig"), True
+    except UnicodeDecodeError:
+        # Decoded anyway, so that each garbled cell can be located and reported.
+        text, utf8 = raw.decode("utf-8-sig", errors="replace"), False
+    if not text.strip():
+        expected = "a header row: " + ", ".join(spec.column_names)
+        return None, False, [Problem(shown, "file is empty", expected=expected)]
     records: list[list[str]] = []
     try:
         records.extend(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as err:
-        problems.append(
-            Problem(
-                shown,
-                f"is not valid CSV ({err})",
-                row=len(records) + 1,
-                expected="values separated by commas, with every opening quote closed",
-            )
-        )
-        return None, problems
-    header = [name.strip() for name in records[0]]
-    width = len(header)
-    rows, row_numbers = [], []
-    for number, record in enumerate(records[1:], start=2):
-        cells = [cell.strip() for cell in record]
-        if not any(cells):
-            continue  # blank lines and rows of empty cells are spreadsheet leftovers
-        if len(cells) > width and not any(cells[width:]):
-            cells = cells[:width]
-        if len(cells) != width:
-            problems.append(
-                Problem(
-                    shown,
-                    "has the wrong number of values (a stray comma, or a comma in unquoted text?)",
-                    number,
-                    value=str(len(cells)),
-                    expected=f"{width}, one for each column of the header",
-                )
-            )
-            continue
-        rows.append(cells)
-        row_numbers.append(number)
-    frame = pd.DataFrame(rows, columns=range(width), index=row_numbers, dtype=object)
+        expected = "values separated by commas, with every opening quote closed"
+        message = f"is not valid CSV ({err})"
+        return None, False, [Problem(shown, message, len(records) + 1, None, None, expected)]
+    return records, utf8, []
+
+
+def _match_header(
+    header: list[str], frame: pd.DataFrame, spec: FileSpec, shown: str
+) -> tuple[dict[str, int], list[Problem]]:
+    """Where each known column is, and what is wrong with the header."""
     positions: dict[str, int] = {}
+    problems = []
     miscased = {c.casefold(): c for c in spec.column_names}
     for position, name in enumerate(header):
         if not name:
@@ -148,56 +126,76 @@ def _read_cells(
                 problems.append(Problem(shown, message, severity="warning"))
         elif name in positions:
             problems.append(
-                Problem(shown, "column appears more than once", column=name, expected="once")
+                Problem(shown, "column appears more than once", None, name, None, "once")
             )
         elif name in spec.column_names:
             positions[name] = position
-        elif miscased.get(name.casefold(), name) not in header:
-            pass  # reported below as the missing column it was meant to be
-        else:
+        elif miscased.get(name.casefold(), name) in header:  # not a miscased known column
+            expected = "only the columns " + ", ".join(spec.column_names)
             problems.append(
-                Problem(
-                    shown,
-                    "unexpected column, ignored",
-                    column=name,
-                    expected="only the columns " + headings,
-                    severity="warning",
-                )
+                Problem(shown, "unexpected column, ignored", None, name, None, expected, "warning")
             )
     for col in spec.columns:
         if col.name not in positions and not col.optional_column:
             near = [h for h in header if h.casefold() == col.name.casefold() and h != col.name]
             hint = f" (found '{near[0]}': column names are lower case)" if near else ""
+            expected = f"a column headed '{col.name}'"
             problems.append(
-                Problem(
-                    shown,
-                    "column is missing" + hint,
-                    column=col.name,
-                    expected=f"a column headed '{col.name}'",
-                )
+                Problem(shown, "column is missing" + hint, None, col.name, None, expected)
             )
+    return positions, problems
+
+
+def _read_cells(
+    path: Path, spec: FileSpec, shown: str, required: bool
+) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Read a file's cells as stripped strings (blank = missing), indexed by spreadsheet row."""
+    records, utf8, problems = _read_records(path, spec, shown)
+    if records is None:
+        return None, problems
+    # Row numbers count every record, blank ones too, as a spreadsheet does.
+    first = next(i for i, record in enumerate(records) if any(c.strip() for c in record))
+    header = [name.strip() for name in records[first]]
     if not utf8:
-        problems.extend(_encoding_problems(records, header, spec, shown))
-    cells = frame[list(positions.values())]
-    cells.columns = list(positions)
+        problems += _encoding_problems(records, first, header, spec, shown)
+    width = len(header)
+    rows, row_numbers = [], []
+    for number, record in enumerate(records[first + 1 :], start=first + 2):
+        cells = [cell.strip() for cell in record]
+        if not any(cells):
+            continue  # blank lines and rows of empty cells are spreadsheet leftovers
+        if len(cells) > width and not any(cells[width:]):
+            cells = cells[:width]
+        if len(cells) == width:
+            rows.append(cells)
+            row_numbers.append(number)
+            continue
+        message = "has the wrong number of values (a stray comma, or a comma in unquoted text?)"
+        expected = f"{width}, one for each column of the header"
+        problems.append(Problem(shown, message, number, None, str(len(cells)), expected))
+    frame = pd.DataFrame(rows, columns=range(width), index=row_numbers, dtype=object)
+    positions, found = _match_header(header, frame, spec, shown)
+    problems += found
+    cells = frame[list(positions.values())].set_axis(list(positions), axis=1)
     cells = cells.mask(cells == "").astype("string")
     if cells.empty and not any(p.row for p in problems):
-        severity = "error" if required else "warning"
         message = "has no data rows" + ("" if required else ", so the tables using it are empty")
         expected = "at least one row below the header"
-        problems.append(Problem(shown, message, expected=expected, severity=severity))
+        problems.append(
+            Problem(shown, message, None, None, None, expected, "error" if required else "warning")
+        )
     return cells, problems
 
 
 def _encoding_problems(
-    records: list[list[str]], header: list[str], spec: FileSpec, shown: str
+    records: list[list[str]], first: int, header: list[str], spec: FileSpec, shown: str
 ) -> list[Problem]:
     problems = []
     for number, record in enumerate(records, start=1):
         for position, cell in enumerate(record):
             if "\ufffd" not in cell:
                 continue
-            name = header[position] if position < len(header) and number > 1 else None
+            name = header[position] if position < len(header) and number > first + 1 else None
             private = name in spec.column_names and spec.column(name).private
             value = None if private else cell.strip()
             message = NOT_UTF8 + (" (value withheld)" if private else "")

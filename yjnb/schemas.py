@@ -200,89 +200,82 @@ class FileSpec:
         return next(c for c in self.columns if c.name == name)
 
 
-def _text(name: str, expected: str, **kw) -> ColumnSpec:
-    return ColumnSpec(name, expected, **kw)
+def _col(name: str, *rules: Rule, expected: str = "", **kw) -> ColumnSpec:
+    # What a column should hold is, unless said otherwise, what its first rule expects.
+    return ColumnSpec(name, expected or rules[0].expected, rules=rules, **kw)
 
 
-def _count(name: str, expected: str = "a count: a whole number, zero or more") -> ColumnSpec:
-    return ColumnSpec(name, expected, "integer", rules=(IS_NUMBER, NOT_NEGATIVE, WHOLE))
+def _count(name: str) -> ColumnSpec:
+    return _col(name, IS_NUMBER, NOT_NEGATIVE, WHOLE, expected=_COUNT, kind="integer")
 
 
 def _money(name: str, **kw) -> ColumnSpec:
-    expected = "an amount in pounds, zero or more, or blank"
-    return ColumnSpec(
-        name, expected, "number", required=False, rules=(IS_NUMBER, NOT_NEGATIVE), **kw
-    )
+    rules = (IS_NUMBER, NOT_NEGATIVE)
+    return _col(name, *rules, expected=_MONEY, kind="number", required=False, **kw)
 
 
 def _date(name: str, required: bool = True) -> ColumnSpec:
-    return ColumnSpec(name, IS_DATE.expected, "date", required=required, rules=(IS_DATE,))
+    return _col(name, IS_DATE, kind="date", required=required)
 
 
-def _group(name: str, what: str) -> ColumnSpec:
-    return _text(
-        name, f"the code of the area's {what} (a code in areas.csv), or blank", required=False
-    )
+def _optional(name: str, expected: str, *rules: Rule, **kw) -> ColumnSpec:
+    return _col(name, *rules, expected=expected + ", or blank", required=False, **kw)
 
+
+_COUNT = "a count: a whole number, zero or more"
+_MONEY = "an amount in pounds, zero or more, or blank"
+_AREA = "an area code from areas.csv"
+_ALL_COUNT_MEASURES = COUNT_MEASURES + RATE_MEASURES
+AT_LEAST_ONE = Rule(lambda s: ~(numbers(s) < 1), "is below 1", "1 or more")
+AGE_IN_RANGE = Rule(
+    lambda s: ~((numbers(s) < COHORT_AGES[0]) | (numbers(s) > COHORT_AGES[1])),
+    "is outside the youth justice age range",
+    f"an age from {COHORT_AGES[0]} to {COHORT_AGES[1]}",
+    severity="warning",
+)
 
 AREAS = FileSpec(
     "areas.csv",
     (
-        _text("code", "a unique area code (the ONS code where there is one)"),
-        _text("name", "the area's display name"),
-        _text("type", "one of " + ", ".join(AREA_TYPES), rules=(one_of(AREA_TYPES, "area type"),)),
-        _group("yjs_code", "youth justice service"),
-        _group("pcc_code", "police force area"),
-        _group("region_code", "region"),
+        _col("code", expected="a unique area code (the ONS code where there is one)"),
+        _col("name", expected="the area's display name"),
+        _col("type", one_of(AREA_TYPES, "area type")),
+        _optional("yjs_code", "the code of the area's youth justice service in areas.csv"),
+        _optional("pcc_code", "the code of the area's police force area in areas.csv"),
+        _optional("region_code", "the code of the area's region in areas.csv"),
     ),
     key=("code",),
 )
 NEIGHBOURS = FileSpec(
     "neighbours.csv",
     (
-        _text("area_code", "an area code from areas.csv"),
-        _text("neighbour_code", "an area code from areas.csv"),
-        ColumnSpec(
-            "rank",
-            "the neighbour's rank, a whole number from 1 (closest), or blank",
-            "integer",
-            required=False,
-            rules=(IS_NUMBER, WHOLE, Rule(lambda s: ~(numbers(s) < 1), "is below 1", "1 or more")),
-        ),
-        _text("source", "which comparator group this is, e.g. DfE statistical neighbours"),
+        _col("area_code", expected=_AREA),
+        _col("neighbour_code", expected=_AREA),
+        _optional("rank", "from 1 (closest)", IS_NUMBER, WHOLE, AT_LEAST_ONE, kind="integer"),
+        _col("source", expected="the comparator group, e.g. DfE statistical neighbours"),
     ),
     key=("area_code", "neighbour_code", "source"),
 )
-_ALL_COUNT_MEASURES = COUNT_MEASURES + RATE_MEASURES
 COUNTS = FileSpec(
     "counts.csv",
     (
-        _text("area_code", "an area code from areas.csv"),
-        _text(
-            "measure",
-            "one of " + ", ".join(_ALL_COUNT_MEASURES),
-            rules=(one_of(_ALL_COUNT_MEASURES, "measure"),),
-        ),
+        _col("area_code", expected=_AREA),
+        _col("measure", one_of(_ALL_COUNT_MEASURES, "measure")),
         _date("period_start"),
         _date("period_end"),
-        ColumnSpec(
-            "value",
-            "a number, zero or more (a whole number for counts)",
-            "number",
-            rules=(IS_NUMBER, NOT_NEGATIVE),
-        ),
-        _text("source", "where the figure was published"),
+        _col("value", IS_NUMBER, NOT_NEGATIVE, expected="a number, zero or more", kind="number"),
+        _col("source", expected="where the figure was published"),
     ),
     key=("area_code", "measure", "period_start", "period_end"),
 )
 KPIS_FILE = FileSpec(
     "kpis.csv",
     (
-        _text("period", IS_QUARTER.expected, rules=(IS_QUARTER,)),
-        _text("kpi", "one of " + ", ".join(KPIS), rules=(one_of(KPIS, "kpi"),)),
-        _text("cohort", "one of " + ", ".join(COHORTS), rules=(one_of(COHORTS, "cohort"),)),
-        _text("measure", "a measure of the kpi", rules=(one_of(MEASURES, "measure"),)),
-        _text("category", "the category's display label"),
+        _col("period", IS_QUARTER),
+        _col("kpi", one_of(KPIS, "kpi")),
+        _col("cohort", one_of(COHORTS, "cohort")),
+        _col("measure", one_of(MEASURES, "measure"), expected="a measure of the kpi"),
+        _col("category", expected="the category's display label"),
         _count("count"),
     ),
     key=("period", "kpi", "cohort", "measure", "category"),
@@ -291,20 +284,16 @@ BOARD_ATTENDANCE = FileSpec(
     "board_attendance.csv",
     (
         _date("meeting_date"),
-        _text("partner", "the partner agency or member"),
-        _text(
-            "status",
-            "one of " + ", ".join(BOARD_STATUSES),
-            rules=(one_of(BOARD_STATUSES, "attendance status"),),
-        ),
+        _col("partner", expected="the partner agency or member"),
+        _col("status", one_of(BOARD_STATUSES, "attendance status")),
     ),
     key=("meeting_date", "partner"),
 )
 BUDGET = FileSpec(
     "budget.csv",
     (
-        _text("year", IS_FINANCIAL_YEAR.expected, rules=(IS_FINANCIAL_YEAR,)),
-        _text("agency", f"the partner agency, or {BUDGET_TOTAL_AGENCY} for the totals row"),
+        _col("year", IS_FINANCIAL_YEAR),
+        _col("agency", expected=f"the partner agency, or {BUDGET_TOTAL_AGENCY} for the totals"),
         *(_money(name) for name in BUDGET_MONEY_COLUMNS),
         _money("total", optional_column=True),
     ),
@@ -313,33 +302,13 @@ BUDGET = FileSpec(
 COHORT = FileSpec(
     "cohort.csv",
     (
-        _text("child_ref", "the child's reference in the case management system", private=True),
-        _text("disposal_type", "the type of disposal", private=True),
+        _col("child_ref", expected="the child's reference", private=True),
+        _col("disposal_type", expected="the type of disposal", private=True),
         _date("disposal_start"),
         _date("disposal_end", required=False),
-        ColumnSpec(
-            "age",
-            "the child's age in whole years, or blank",
-            "integer",
-            required=False,
-            rules=(
-                IS_NUMBER,
-                WHOLE,
-                Rule(
-                    lambda s: numbers(s).between(*COHORT_AGES) | numbers(s).isna(),
-                    "is outside the youth justice age range",
-                    f"an age from {COHORT_AGES[0]} to {COHORT_AGES[1]}",
-                    severity="warning",
-                ),
-            ),
-        ),
+        _optional("age", "age in years", IS_NUMBER, WHOLE, AGE_IN_RANGE, kind="integer"),
         *(
-            _text(
-                name,
-                f"the child's {name.replace('_', ' ')}, or blank",
-                required=False,
-                private=True,
-            )
+            _optional(name, f"the child's {name.replace('_', ' ')}", private=True)
             for name in ("sex", "ethnicity", "send", "care_status", "offence_group")
         ),
     ),
@@ -347,17 +316,14 @@ COHORT = FileSpec(
 POPULATION = FileSpec(
     "population.csv",
     (
-        _text(
-            "group_type",
-            "one of " + ", ".join(POPULATION_GROUP_TYPES),
-            rules=(one_of(POPULATION_GROUP_TYPES, "group type"),),
-        ),
-        _text("group", "the group's label, as used in cohort.csv"),
-        ColumnSpec(
+        _col("group_type", one_of(POPULATION_GROUP_TYPES, "group type")),
+        _col("group", expected="the group's label, as used in cohort.csv"),
+        _col(
             "population",
-            "the number of children aged 10-17 in the group, zero or more",
-            "number",
-            rules=(IS_NUMBER, NOT_NEGATIVE),
+            IS_NUMBER,
+            NOT_NEGATIVE,
+            expected="a number of children, zero or more",
+            kind="number",
         ),
     ),
     key=("group_type", "group"),
@@ -365,9 +331,9 @@ POPULATION = FileSpec(
 FEEDBACK = FileSpec(
     "feedback.csv",
     (
-        _text("survey", "the survey's name"),
-        _text("question", "the question asked"),
-        _text("response", "the response given"),
+        _col("survey", expected="the survey's name"),
+        _col("question", expected="the question asked"),
+        _col("response", expected="the response given"),
         _count("count"),
     ),
     key=("survey", "question", "response"),
@@ -375,9 +341,9 @@ FEEDBACK = FileSpec(
 AUDITS = FileSpec(
     "audits.csv",
     (
-        _text("audit", "the audit's name"),
+        _col("audit", expected="the audit's name"),
         _date("date"),
-        _text("grade", "the grade given"),
+        _col("grade", expected="the grade given"),
     ),
 )
 
