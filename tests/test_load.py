@@ -150,6 +150,8 @@ def test_area_lookup(tmp_path):
     assert national.area("E08000014")["pcc_code"] == "E23000005"
     with pytest.raises(KeyError, match="E99999999"):
         national.area("E99999999")
+    with pytest.raises(KeyError):
+        national.area(national.area("E92000001")["region_code"])  # <NA>: England has none
 
 
 def test_good_local_frames(tmp_path):

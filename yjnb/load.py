@@ -9,6 +9,7 @@ raised, so one run of ``yjnb validate`` lists them all.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,10 +58,10 @@ class NationalData:
 
     def area(self, code: str) -> pd.Series:
         """Return the row of areas.csv for ``code``; KeyError if there is none."""
-        rows = self.areas[self.areas["code"] == code]
-        if rows.empty:
+        found = self.areas["code"].eq(code).fillna(False) if isinstance(code, str) else []
+        if not any(found):
             raise KeyError(f"unknown area code {code!r}: it is not in areas.csv")
-        return rows.iloc[0]
+        return self.areas[found].iloc[0]
 
 
 @dataclass(frozen=True)
@@ -229,13 +230,15 @@ def _duplicates(cells: pd.DataFrame, spec: FileSpec, shown: str) -> list[Problem
     keys = cells[list(spec.key)].dropna()
     keys = keys[keys.duplicated(keep=False)]
     named = ", ".join(spec.key)
+    private = any(spec.column(c).private for c in spec.key)
     first_seen: dict[tuple, int] = {}
     problems = []
     for row, key in zip(keys.index, keys.itertuples(index=False, name=None), strict=True):
         if key in first_seen:
             message = f"repeats row {first_seen[key]} (same {named})"
             expected = f"one row for each {named}"
-            problems.append(Problem(shown, message, row, None, ", ".join(key), expected))
+            value = None if private else ", ".join(key)
+            problems.append(Problem(shown, message, row, None, value, expected))
         first_seen.setdefault(key, row)
     return problems
 
@@ -252,8 +255,15 @@ def _unknown_codes(
     return problems
 
 
-def _check_areas(cells: pd.DataFrame, shown: str, codes: set[str] | None) -> list[Problem]:
-    problems = _unknown_codes(cells, tuple(AREA_GROUP_TYPES), codes, shown)
+def _codes(areas: pd.DataFrame | None) -> set[str] | None:
+    """The area codes of areas.csv; None if it could not be read."""
+    if areas is None or "code" not in areas.columns:
+        return None
+    return set(areas["code"].dropna())
+
+
+def _check_areas(cells: pd.DataFrame, shown: str) -> list[Problem]:
+    problems = _unknown_codes(cells, tuple(AREA_GROUP_TYPES), _codes(cells), shown)
     if not _given(cells, "code", "type"):
         return problems
     types = cells.dropna(subset=["code"]).drop_duplicates("code").set_index("code")["type"]
@@ -392,17 +402,8 @@ def _check_cohort(cells: pd.DataFrame, shown: str) -> list[Problem]:
     if not _given(cells, "disposal_start", "disposal_end"):
         return []
     backwards = iso_dates(cells["disposal_start"]) > iso_dates(cells["disposal_end"])
-    return [
-        Problem(
-            shown,
-            "is before disposal_start",
-            row,
-            "disposal_end",
-            cells.at[row, "disposal_end"],
-            "a date on or after disposal_start",
-        )
-        for row in cells.index[backwards.fillna(False)]
-    ]
+    expected = "a date on or after disposal_start"
+    return _flag(cells, backwards, "disposal_end", shown, "is before disposal_start", expected)
 
 
 # --- one file, then all files -------------------------------------------------------------------
@@ -455,28 +456,15 @@ def _errors_raise(problems: list[Problem]) -> tuple[Problem, ...]:
 
 def _national(data_dir: Path) -> tuple[dict[str, pd.DataFrame | None], list[Problem]]:
     data_dir = Path(data_dir)
-    folder = data_dir / "national"
-    cells: dict[str, pd.DataFrame | None] = {}
-    problems: list[Problem] = []
-    areas, found = _check_file(
-        folder / "areas.csv", NATIONAL_FILES["areas"], data_dir.parent, True
-    )
-    codes = None
-    if areas is not None and "code" in areas.columns:
-        codes = set(areas["code"].dropna())
-        found += _check_areas(areas, display_path(folder / "areas.csv", data_dir.parent), codes)
-        found.sort(key=lambda p: p.row or 0)
-    cells["areas"] = areas
-    problems += found
+    folder, root = data_dir / "national", data_dir.parent
+    spec = NATIONAL_FILES["areas"]
+    areas, problems = _check_file(folder / spec.name, spec, root, True, _check_areas)
+    codes = _codes(areas)
+    cells = {"areas": areas}
     for name, check in (("neighbours", _check_neighbours), ("counts", _check_counts)):
         spec = NATIONAL_FILES[name]
-        cells[name], found = _check_file(
-            folder / spec.name,
-            spec,
-            data_dir.parent,
-            True,
-            lambda frame, shown, check=check: check(frame, shown, codes),
-        )
+        extra = functools.partial(check, codes=codes)
+        cells[name], found = _check_file(folder / spec.name, spec, root, True, extra)
         problems += found
     return cells, problems
 
