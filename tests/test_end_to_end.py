@@ -72,3 +72,18 @@ def test_failure_stops_only_its_authority_and_keeps_earlier_outputs(workspace_fa
     assert (earlier / "manifest.json").read_text() == '{"name": "earlier build"}'
     assert not (earlier / "board").exists()
     assert (ws["output"] / "2024-25" / SLUG / "public" / "plan.html").exists()
+
+
+def test_data_faults_reach_the_manifest_and_board_data_notes_only(workspace_factory):
+    ws = workspace_factory(["westmorland-and-furness"])
+    plan = ws["params"] / "westmorland-and-furness" / "plan.yaml"
+    plan.write_text(plan.read_text() + "sections: [04_performance]\n")
+    assert run(ws) == 0
+    built = ws["output"] / "2024-25" / "westmorland-and-furness"
+    manifest = json.loads((built / "manifest.json").read_text())
+    budget = [w for w in manifest["warnings"] if w["file"].endswith("budget.csv")]
+    assert budget and budget[0]["row"] == 10 and budget[0]["severity"] == "warning"
+    board = (built / "board" / "plan.html").read_text(encoding="utf-8")
+    public = (built / "public" / "plan.html").read_text(encoding="utf-8")
+    assert "Data notes" in board and "budget.csv, row 10" in board
+    assert "Data notes" not in public and "budget.csv" not in public

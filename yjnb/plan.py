@@ -180,4 +180,7 @@ def open_plan(
     if problems:
         raise InputError(problems)
     local = load_local(workspace.data_dir, authority, national)
-    return Plan(authority, config, workspace, national, local, tuple(profiles))
+    plan = Plan(authority, config, workspace, national, local, tuple(profiles))
+    for problem in national.warnings + local.warnings:
+        plan.warn(problem)
+    return plan
