@@ -49,6 +49,7 @@ def test_override_of_none_keeps_plan_value(tmp_path):
         (GOOD + "comparators: E08000011\n", "comparators", 4, "not valid"),
         (GOOD + "comparators:\n  - E08000011\n  - 12\n", "comparators.1", 6, "not valid"),
         (GOOD + "sections: [01_introduction, 99_nonsense]\n", "sections", 4, "unknown section"),
+        (GOOD + "illustrative: [narative]\n", "illustrative", 4, "found 'narative'"),
     ],
 )
 def test_each_bad_key_gives_one_located_problem(tmp_path, text, column, row, fragment):

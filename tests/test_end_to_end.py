@@ -2,11 +2,13 @@
 
 import json
 import re
+from pathlib import Path
 
 import pandas as pd
 
 from yjnb.cli import main
 
+ROOT = Path(__file__).resolve().parent.parent
 SLUG = "warwickshire"
 INDICATOR_COLUMNS = [
     "area_code", "area_name", "indicator", "period_start", "period_end", "numerator",
@@ -36,6 +38,8 @@ def test_batch_builds_every_output(workspace_factory, capsys):
             assert 'src="http' not in text and "<script" not in text  # self-contained
         plan = (built / profile / "plan.html").read_text(encoding="utf-8")
         assert len(re.findall(r'<h2 id="\d\d_', plan)) == 15
+        # the bundled narrative is invented for demonstration, and every section says so
+        assert plan.count("Illustrative text:") == 15
         indicators = pd.read_csv(built / profile / "tables" / "indicators.csv")
         assert set(INDICATOR_COLUMNS) <= set(indicators.columns)
         assert (indicators["area_code"] == "E10000031").any()
@@ -87,3 +91,25 @@ def test_data_faults_reach_the_manifest_and_board_data_notes_only(workspace_fact
     public = (built / "public" / "plan.html").read_text(encoding="utf-8")
     assert "Data notes" in board and "budget.csv, row 10" in board
     assert "Data notes" not in public and "budget.csv" not in public
+
+
+def test_notebook_without_a_declared_parameter_is_refused(workspace_factory, tmp_path, capsys):
+    import nbformat
+
+    ws = workspace_factory([SLUG])
+    plan = ws["params"] / SLUG / "plan.yaml"
+    plan.write_text(plan.read_text() + "sections: [02_governance]\n")
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    source = ROOT / "notebooks" / "02_governance.ipynb"
+    notebook = nbformat.read(source, as_version=4)
+    notebook.cells[0].source = notebook.cells[0].source.replace("data_dir = None", "")
+    nbformat.write(notebook, notebooks / "02_governance.ipynb")
+
+    from yjnb.paths import Workspace
+    from yjnb.runner import run as run_batch
+
+    workspace = Workspace.from_args(ws["params"], ws["data"], ws["output"], notebooks)
+    summary = run_batch(workspace, progress=False)
+    assert not summary.ok and summary.notebooks_executed == 0
+    assert "does not declare data_dir" in str(summary.failures[0])

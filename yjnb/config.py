@@ -71,8 +71,8 @@ class PlanConfig(BaseModel):
     )
     illustrative: list[str] = Field(
         default_factory=list,
-        description="Stems of local files (e.g. 'kpis') whose figures are invented for "
-        "demonstration; every table built from them says so.",
+        description="Inputs invented for demonstration: local file stems (e.g. 'kpis') and/or "
+        "'narrative'. Everything built from them is labelled illustrative where shown.",
     )
     sections: list[str | SectionChoice] | None = Field(
         default=None,
@@ -86,6 +86,17 @@ class PlanConfig(BaseModel):
         match = YEAR_RE.match(value)
         if not match or (int(match[1]) + 1) % 100 != int(match[2]):
             raise ValueError("a financial year like '2024-25'")
+        return value
+
+    @field_validator("illustrative")
+    @classmethod
+    def _known_inputs(cls, value: list[str]) -> list[str]:
+        from yjnb.schemas import LOCAL_FILES
+
+        known = ["narrative", *LOCAL_FILES]
+        for stem in value:
+            if stem not in known:
+                raise ValueError(f"one of {', '.join(known)} (found '{stem}')")
         return value
 
     @field_validator("sections")

@@ -24,6 +24,10 @@ from yjnb.placeholders import placeholder_values
 from yjnb.tables import Table
 from yjnb.validate import check_plan_codes
 
+ILLUSTRATIVE_TEXT = (
+    "<strong>Illustrative text:</strong> written to demonstrate the plan, "
+    "not this service's published words."
+)
 TABLE_MIME = "application/vnd.yjnb.table+json"
 WARNING_MIME = "application/vnd.yjnb.warning+json"
 
@@ -74,6 +78,8 @@ class Plan:
         body, found = render_narrative(path, self.values, shown)
         if not found:
             self.warn(Problem(shown, "narrative file missing: the section shows a placeholder"))
+        if "narrative" in self.config.illustrative:
+            body = f'<p class="yjnb-flag-block">{ILLUSTRATIVE_TEXT}</p>{body}'
         self._emit(lambda _profile: {"text/html": f'<div class="yjnb-narrative">{body}</div>'})
 
     def show(self, table: Table) -> None:

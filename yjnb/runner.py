@@ -179,6 +179,22 @@ def _failure_from(slug: str, section: str, exc: BaseException) -> Failure:
     return Failure(slug, section, "", f"{type(exc).__name__}: {exc}")
 
 
+def notebook_problem(notebook: Path) -> str | None:
+    """Why a section notebook cannot be run with yjnb's parameters, or None if it can.
+
+    Papermill only warns about parameters a notebook does not declare; yjnb refuses them.
+    """
+    import papermill
+
+    if not notebook.exists():
+        return f"notebook not found: {notebook}"
+    declared = set(papermill.inspect_notebook(str(notebook)))
+    missing = [name for name in NOTEBOOK_PARAMETERS if name not in declared]
+    if missing:
+        return f"its parameters cell does not declare {', '.join(missing)}"
+    return None
+
+
 def plan_jobs(
     workspace: Workspace,
     slugs: list[str],
@@ -194,6 +210,15 @@ def plan_jobs(
         except InputError as exc:
             summary.failures.append(Failure(slug, "plan.yaml", "", str(exc)))
             continue
+        sections = tuple(config.plan_sections())
+        unusable = [
+            Failure(slug, s.id, "", problem)
+            for s in sections
+            if (problem := notebook_problem(workspace.notebooks_dir / f"{s.id}.ipynb"))
+        ]
+        if unusable:
+            summary.failures += unusable
+            continue
         year_dir = workspace.output_dir / config.year
         year_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".staging-{slug}-", dir=year_dir))
@@ -205,7 +230,6 @@ def plan_jobs(
             "params_dir": str(workspace.params_dir),
             "data_dir": str(workspace.data_dir),
         }
-        sections = tuple(config.plan_sections())
         jobs.append(Job(slug, config, sections, staging, parameters, profiles))
     return jobs
 
