@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from yjnb import comparisons
+from yjnb.charts import Chart
 from yjnb.config import PROFILES, PlanConfig, Section, load_plan
 from yjnb.errors import InputError, Problem
 from yjnb.load import LocalData, NationalData, load_local, load_national
@@ -82,18 +83,18 @@ class Plan:
             body = f'<p class="yjnb-flag-block">{ILLUSTRATIVE_TEXT}</p>{body}'
         self._emit(lambda _profile: {"text/html": f'<div class="yjnb-narrative">{body}</div>'})
 
-    def show(self, table: Table) -> None:
-        """Display a table (published national figures: the same in every profile)."""
+    def show(self, item: Table | Chart) -> None:
+        """Display a table or chart (published national figures: the same in every profile).
 
-        def bundle(_profile: str) -> dict[str, Any]:
-            shown = table
-            return {
-                "text/html": shown.to_html(),
-                "text/plain": shown.to_text(),
-                TABLE_MIME: {"id": shown.id, "caption": shown.caption, "csv": shown.to_csv()},
-            }
-
-        self._emit(bundle)
+        A chart's data table is published with it, as tables/<id>.csv.
+        """
+        table = item.data if isinstance(item, Chart) else item
+        bundle = {
+            "text/html": item.to_html(),
+            "text/plain": item.to_text(),
+            TABLE_MIME: {"id": table.id, "caption": table.caption, "csv": table.to_csv()},
+        }
+        self._emit(lambda _profile: bundle)
 
     def export(self, table: Table) -> None:
         """Publish a table as CSV and spreadsheet only (too long to read as a page)."""

@@ -1,0 +1,75 @@
+"""Charts: Analysis Function colours, a text alternative that states the finding, data behind.
+
+Every chart is published as a ``<figure>``: the image (inline PNG), a caption, and the table
+of the figures it draws, so nothing is carried by colour or by the picture alone.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from dataclasses import dataclass
+from functools import cache
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: charts are rendered to files only
+
+import matplotlib.pyplot as plt  # noqa: E402
+from afcharts.af_colours import get_af_colours  # noqa: E402
+
+from yjnb.tables import Table  # noqa: E402
+
+HIGHLIGHT = "focus"  # the AF "focus" pair: the authority against everything else
+DPI = 100
+
+
+@cache
+def palette(name: str = "categorical") -> tuple[str, ...]:
+    """An Analysis Function palette as hex colours ('categorical', 'focus', 'duo', ...)."""
+    return tuple(get_af_colours(name))
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A rendered chart with its text alternative and the data it draws."""
+
+    id: str
+    title: str
+    alt: str
+    png: bytes
+    data: Table
+
+    def to_html(self) -> str:
+        """A figure: image with alt text, caption, and the data table in a details block."""
+        encoded = base64.b64encode(self.png).decode("ascii")
+        return (
+            f'<figure class="yjnb-chart" id="chart-{html.escape(self.id)}">'
+            f'<figcaption class="yjnb-chart-title">{html.escape(self.title)}</figcaption>'
+            f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(self.alt)}">'
+            f"<details><summary>Figures in this chart</summary>{self.data.to_html()}</details>"
+            "</figure>"
+        )
+
+    def to_text(self) -> str:
+        """The chart's title and text alternative, for text-only viewers."""
+        return f"{self.title}\n{self.alt}"
+
+
+def new_figure(width: float = 8, height: float = 4.5) -> tuple[plt.Figure, plt.Axes]:
+    """A figure in the Analysis Function style: no top or right spines, light grid."""
+    figure, axes = plt.subplots(figsize=(width, height), dpi=DPI)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.grid(axis="y", color="#d9d9d9", linewidth=0.8)
+    axes.set_axisbelow(True)
+    return figure, axes
+
+
+def render(figure: plt.Figure, chart_id: str, title: str, alt: str, data: Table) -> Chart:
+    """Render a figure to PNG (deterministic: no timestamps or software metadata)."""
+    buffer = io.BytesIO()
+    figure.tight_layout()
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    plt.close(figure)
+    return Chart(chart_id, title, alt, buffer.getvalue(), data)
