@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -30,6 +30,22 @@ def _markdown() -> MarkdownIt:
 _MD = _markdown()
 
 
+def unknown_placeholders(text: str, names: Collection[str], shown: str) -> list[Problem]:
+    """One problem, naming file and line, for every placeholder not in ``names``."""
+    return [
+        Problem(
+            shown,
+            f"unknown placeholder '{{{{ {match[1]} }}}}'",
+            row=number,
+            value=match[1],
+            expected="a name listed by `yjnb placeholders`",
+        )
+        for number, line in enumerate(text.splitlines(), start=1)
+        for match in PLACEHOLDER_RE.finditer(line)
+        if match[1] not in names
+    ]
+
+
 def fill_placeholders(text: str, values: Mapping[str, str], shown: str) -> str:
     """Replace every ``{{ name }}`` with its value.
 
@@ -38,19 +54,7 @@ def fill_placeholders(text: str, values: Mapping[str, str], shown: str) -> str:
     InputError
         Naming the file, line and placeholder for every unknown name.
     """
-    problems = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        for match in PLACEHOLDER_RE.finditer(line):
-            if match[1] not in values:
-                problems.append(
-                    Problem(
-                        shown,
-                        f"unknown placeholder '{{{{ {match[1]} }}}}'",
-                        row=number,
-                        value=match[1],
-                        expected="a name listed by `yjnb placeholders`",
-                    )
-                )
+    problems = unknown_placeholders(text, values, shown)
     if problems:
         raise InputError(problems)
     return PLACEHOLDER_RE.sub(lambda m: _escape_markdown(str(values[m[1]])), text)

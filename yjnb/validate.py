@@ -5,7 +5,7 @@ from __future__ import annotations
 from yjnb.config import PlanConfig, load_plan
 from yjnb.errors import InputError, Problem
 from yjnb.load import NationalData, check_local, check_national, load_national
-from yjnb.narrative import PLACEHOLDER_RE
+from yjnb.narrative import unknown_placeholders
 from yjnb.paths import Workspace
 from yjnb.placeholders import describe
 
@@ -57,18 +57,7 @@ def check_narrative(
         except UnicodeDecodeError as exc:
             problems.append(Problem(shown, f"not valid UTF-8 text ({exc.reason})"))
             continue
-        for number, line in enumerate(text.splitlines(), start=1):
-            for match in PLACEHOLDER_RE.finditer(line):
-                if match[1] not in names:
-                    problems.append(
-                        Problem(
-                            shown,
-                            f"unknown placeholder '{{{{ {match[1]} }}}}'",
-                            row=number,
-                            value=match[1],
-                            expected="a name listed by `yjnb placeholders`",
-                        )
-                    )
+        problems += unknown_placeholders(text, names, shown)
     return problems
 
 
