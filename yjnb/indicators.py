@@ -44,7 +44,6 @@ the range of all its members' rates by more than rounding.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -52,11 +51,9 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 from scipy.special import gammaincinv, ndtri
 
-from yjnb.errors import InputError, Problem
+from yjnb.aggregates import POPULATION, AreaCounts, half_unit, number_text, period_text
+from yjnb.errors import Problem
 
-COUNTS_FILE = "data/national/counts.csv"
-AREAS_FILE = "data/national/areas.csv"
-POPULATION = "population_10_17"
 NOT_AVAILABLE = "[x]"  # the GSS symbol for "not available"
 
 
@@ -240,12 +237,7 @@ def compute_indicators(
     chosen = [_indicator(key) for key in (indicators or INDICATORS)]
     calc = _Calculator(counts, areas)
     codes = list(calc.areas) if area_codes is None else list(area_codes)
-    unknown = [code for code in codes if code not in calc.areas]
-    if unknown:
-        raise InputError(
-            [Problem(AREAS_FILE, f"area code {c!r} is not in areas.csv", column="code")
-             for c in unknown]
-        )  # fmt: skip
+    calc.check_codes(codes)
     rows = []
     for code in codes:
         for ind in chosen:
@@ -256,19 +248,10 @@ def compute_indicators(
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     for column in ("numerator", "denominator", "value", "ci_lower", "ci_upper"):
         table[column] = table[column].astype(float)
-    wanted = set(codes)
-    warnings = list(dict.fromkeys(p for code, p in calc.warnings if code in wanted))
-    return IndicatorResult(table, warnings)
+    return IndicatorResult(table, calc.warnings_about(codes))
 
 
 # --- internals ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Figure:
-    value: float
-    sources: tuple[str, ...]
-    members: int = 0  # how many member areas it was summed from; 0 if the area's own row
 
 
 def _indicator(key: str) -> Indicator:
@@ -285,128 +268,16 @@ def _interval(row: pd.Series | Mapping) -> tuple[float, float] | None:
     return float(lower), float(upper)
 
 
-def _half_unit(published: float) -> float:
-    """Half a unit in the last decimal place a published figure was given to."""
-    exponent = int(Decimal(repr(float(published))).normalize().as_tuple().exponent)
-    return 0.5 * 10.0 ** max(min(0, exponent), -10) + 1e-9  # + float noise
-
-
-def _iso(column: pd.Series) -> pd.Series:
-    return pd.to_datetime(column).dt.strftime("%Y-%m-%d")
-
-
-def _text(value: float) -> str:
-    return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
-
-
-def _period(start: str, end: str) -> str:
-    return f"{start} to {end}"
-
-
-class _Calculator:
-    """Resolves counts and indicators for any area, memoised, collecting warnings."""
+class _Calculator(AreaCounts):
+    """Indicators for any area on top of its resolved counts, memoised."""
 
     def __init__(self, counts: pd.DataFrame, areas: pd.DataFrame):
-        groups = ("yjs_code", "pcc_code", "region_code")
-        self.areas: dict[str, dict[str, str]] = {}
-        for record in areas.to_dict("records"):
-            clean = dict.fromkeys(groups, "")
-            clean |= {k: "" if pd.isna(v) else str(v).strip() for k, v in record.items()}
-            self.areas.setdefault(clean["code"], clean)
-        self.children: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for code, area in self.areas.items():
-            for group in groups:
-                if area[group] and area[group] != code:
-                    self.children[group, area[group]].append(code)
-        frame = pd.DataFrame(
-            {
-                "area": counts["area_code"].astype(str).str.strip(),
-                "measure": counts["measure"].astype(str).str.strip(),
-                "start": _iso(counts["period_start"]),
-                "end": _iso(counts["period_end"]),
-                "value": pd.to_numeric(counts["value"], errors="coerce"),
-                "source": counts["source"].fillna("").astype(str),
-            }
-        ).dropna(subset=["start", "end", "value"])
-        self.rows: dict[tuple[str, str], list[tuple]] = defaultdict(list)
-        self.exact: dict[tuple[str, str, str, str], tuple[float, str]] = {}
-        self.periods_of: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        for area, measure, start, end, value, source in frame.itertuples(index=False):
-            self.rows[area, measure].append((start, end, value, source))
-            self.exact.setdefault((area, measure, start, end), (value, source))
-            self.periods_of[measure].add((start, end))
-        self.warnings: list[tuple[str, Problem]] = []
-        self._counts: dict[tuple, _Figure | None] = {}
+        super().__init__(counts, areas)
         self._indicators: dict[tuple, dict | None] = {}
 
     def periods(self, ind: Indicator) -> list[tuple[str, str]]:
         """List every period with a numerator or published rate row for any area."""
         return sorted(self.periods_of[ind.numerator] | self.periods_of[ind.published_measure])
-
-    def warn(self, code: str, message: str) -> None:
-        text = f"{self.areas[code]['name']} ({code}): {message}"
-        self.warnings.append(
-            (code, Problem(COUNTS_FILE, text, column="value", severity="warning"))
-        )
-
-    def _is(self, code: str, kind: str) -> bool:
-        return code in self.areas and self.areas[code]["type"] == kind
-
-    def partitions(self, code: str) -> list[list[str]]:
-        """List the ways of splitting an aggregate into members whose counts add up to it."""
-        kind = self.areas[code]["type"]
-        if kind in ("yjs", "pcc"):
-            members = [c for c in self.children[f"{kind}_code", code] if self._is(c, "la")]
-            return [members] if members else []
-        if kind not in ("region", "nation"):
-            return []
-        inside = self.children["region_code", code]
-        regions = [c for c in inside if self._is(c, "region")]
-        las = [c for c in inside if self._is(c, "la")]
-        # The YJB publishes many counts by YJS only, so a region or nation is also tried as
-        # its YJSs (each within one region) in place of their LAs.
-        yjs_of = {la: self.areas[la]["yjs_code"] for la in las}
-        units = list(
-            dict.fromkeys(yjs_of[la] if self._is(yjs_of[la], "yjs") else la for la in las)
-        )
-        options = [regions + las] + ([regions + units] if units != las else [])
-        return [members for members in options if members]
-
-    def _own(self, code: str, measure: str, start: str, end: str) -> tuple | None:
-        """Find the area's own row: same period, or for population one containing the end."""
-        if (code, measure, start, end) in self.exact:
-            return (start, end, *self.exact[code, measure, start, end])
-        if measure != POPULATION:
-            return None
-        containing = [row for row in self.rows[code, measure] if row[0] <= end <= row[1]]
-        # if several contain it: the latest to start, then the shortest
-        return max(containing, key=lambda row: (row[0], -len(row[1])), default=None)
-
-    def count(self, code: str, measure: str, start: str, end: str) -> _Figure | None:
-        """Resolve one count: the area's own row, else the sum over its members."""
-        key = (code, measure, start, end)
-        if key in self._counts:
-            return self._counts[key]
-        self._counts[key] = None  # stops a cycle in the area hierarchy
-        own = self._own(code, measure, start, end)
-        if own is None:
-            self._counts[key] = self._sum(code, measure, start, end)
-            return self._counts[key]
-        self._counts[key] = _Figure(own[2], (own[3],))
-        total = self._sum(code, measure, own[0], own[1])
-        if total is not None and abs(total.value - own[2]) > 0.5:
-            self.warn(code, f"published {measure} for {_period(*own[:2])} is "
-                            f"{_text(own[2])}, but its {total.members} member areas sum to "
-                            f"{_text(total.value)}")  # fmt: skip
-        return self._counts[key]
-
-    def _sum(self, code: str, measure: str, start: str, end: str) -> _Figure | None:
-        for members in self.partitions(code):
-            figures = [self.count(m, measure, start, end) for m in members]
-            if all(f is not None for f in figures):
-                sources = tuple(dict.fromkeys(s for f in figures for s in f.sources))
-                return _Figure(sum(f.value for f in figures), sources, len(members))
-        return None
 
     def indicator(self, code: str, ind: Indicator, start: str, end: str) -> dict | None:
         """Compute one row of the indicator table, or None where there is nothing to show."""
@@ -421,7 +292,7 @@ class _Calculator:
         row = {"area_code": code, "area_name": area["name"], "area_type": area["type"],
                "indicator": ind.key, "label": ind.label, "period_start": start,
                "period_end": end, "unit": ind.unit}  # fmt: skip
-        published = self.exact.get((code, ind.published_measure, start, end))
+        published = self.published(code, ind.published_measure, start, end)
         num = self.count(code, ind.numerator, start, end)
         den = self.count(code, ind.denominator, start, end)
         if num is not None and den is not None and den.value > 0:
@@ -433,19 +304,21 @@ class _Calculator:
                     "basis": f"computed from {members} member{plural}" if members else "computed",
                     "source": "; ".join(sources)}  # fmt: skip
             row["ci_lower"], row["ci_upper"] = _ci(ind, num.value, den.value)
-            if published is not None and abs(published[0] - value) > _half_unit(published[0]):
-                self.warn(code, f"published {ind.published_measure} for {_period(start, end)} "
-                                f"is {_text(published[0])}, but the counts give {_text(value)} "
-                                f"({format_value(ind.key, value)} rounded)")  # fmt: skip
+            if published is not None and abs(published[0] - value) > half_unit(published[0]):
+                self.warn(code, f"published {ind.published_measure} for {period_text(start, end)} "
+                                f"is {number_text(published[0])}, but the counts give "
+                                f"{number_text(value)} ({format_value(ind.key, value)} "
+                                "rounded)")  # fmt: skip
         elif published is not None:
-            value, tolerance = published[0], _half_unit(published[0])
+            value, tolerance = published[0], half_unit(published[0])
             row |= {"numerator": math.nan, "denominator": math.nan, "value": value,
                     "ci_lower": math.nan, "ci_upper": math.nan, "basis": "published",
                     "source": published[1]}  # fmt: skip
         else:
             return None
         if ind.unit == "%" and value > 100 + tolerance:
-            self.warn(code, f"{ind.key} for {_period(start, end)} is {_text(value)}%, over 100%")
+            self.warn(code, f"{ind.key} for {period_text(start, end)} is {number_text(value)}%, "
+                            "over 100%")  # fmt: skip
         self._check_range(code, ind, start, end, value, tolerance)
         return row
 
@@ -456,12 +329,13 @@ class _Calculator:
             if any(r is None for r in rows):
                 continue
             values = [r["value"] for r in rows]
-            margin = max([tolerance] + [_half_unit(r["value"]) for r in rows
+            margin = max([tolerance] + [half_unit(r["value"]) for r in rows
                                         if r["basis"] == "published"])  # fmt: skip
             if not min(values) - margin <= value <= max(values) + margin:
-                self.warn(code, f"{ind.key} for {_period(start, end)} is {_text(value)}, "
-                                f"outside the range of its {len(rows)} member areas "
-                                f"({_text(min(values))} to {_text(max(values))})")  # fmt: skip
+                self.warn(code, f"{ind.key} for {period_text(start, end)} is "
+                                f"{number_text(value)}, outside the range of its {len(rows)} "
+                                f"member areas ({number_text(min(values))} to "
+                                f"{number_text(max(values))})")  # fmt: skip
             return
 
 
