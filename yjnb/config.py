@@ -10,13 +10,29 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from yjnb.errors import InputError, Problem
 from yjnb.paths import PACKAGE_DIR
+from yjnb.plan_content import (
+    CONTENT_BLOCKS,
+    Board,
+    BoardDevelopment,
+    ChildFirst,
+    Evidence,
+    LocalContext,
+    PreviousPriorities,
+    Priorities,
+    Resources,
+    Risks,
+    ServiceDevelopment,
+    SignOff,
+    Workforce,
+    content_paths,
+)
 
 YEAR_RE = re.compile(r"^(\d{4})-(\d{2})$")
 PROFILES = ("board", "public")
@@ -71,14 +87,30 @@ class PlanConfig(BaseModel):
     )
     illustrative: list[str] = Field(
         default_factory=list,
-        description="Inputs invented for demonstration: local file stems (e.g. 'kpis') and/or "
-        "'narrative'. Everything built from them is labelled illustrative where shown.",
+        description="Inputs invented for demonstration: local file stems (e.g. 'kpis'), "
+        "'narrative', 'plan' (all structured content below) or one part of it ('plan.risks', "
+        "'plan.workforce.staff'). Everything built from them is labelled illustrative.",
     )
     sections: list[str | SectionChoice] | None = Field(
         default=None,
         description="Sections to publish, in order, by id (optionally {id, title} to retitle). "
         "Default: all fifteen YJB headings.",
     )
+
+    # Structured content, one key per section that has any (yjnb/plan_content.py,
+    # docs/plan-yaml.md). Every one is optional.
+    local_context: LocalContext | None = Field(default=None, description="Section 1.")
+    board: Board | None = Field(default=None, description="Section 2.")
+    previous_priorities: PreviousPriorities | None = Field(default=None, description="Section 3.")
+    risks: Risks | None = Field(default=None, description="Section 5.")
+    child_first: ChildFirst | None = Field(default=None, description="Section 6.")
+    resources: Resources | None = Field(default=None, description="Section 7.")
+    board_development: BoardDevelopment | None = Field(default=None, description="Section 8.")
+    workforce: Workforce | None = Field(default=None, description="Section 9.")
+    evidence: Evidence | None = Field(default=None, description="Section 10.")
+    priorities: Priorities | None = Field(default=None, description="Section 11.")
+    service_development: ServiceDevelopment | None = Field(default=None, description="Section 13.")
+    sign_off: SignOff | None = Field(default=None, description="Section 14.")
 
     @field_validator("year")
     @classmethod
@@ -94,10 +126,28 @@ class PlanConfig(BaseModel):
         from yjnb.schemas import LOCAL_FILES
 
         known = ["narrative", *LOCAL_FILES]
+        parts = content_paths()
         for stem in value:
-            if stem not in known:
-                raise ValueError(f"one of {', '.join(known)} (found '{stem}')")
+            if stem not in known and stem not in parts:
+                raise ValueError(f"one of {', '.join(known)}, plan or plan.<key> (found '{stem}')")
         return value
+
+    def is_illustrative(self, source: str) -> bool:
+        """Whether an input was invented for demonstration.
+
+        ``source`` is a local file stem ('budget'), 'narrative', or a structured content
+        path ('risks', 'workforce.staff'): a path is illustrative when 'plan', or any
+        ``plan.<part>`` enclosing it, is listed.
+        """
+        if source in self.illustrative:
+            return True
+        if source.split(".")[0] not in CONTENT_BLOCKS:
+            return False
+        return "plan" in self.illustrative or any(
+            source == flag[5:] or source.startswith(flag[5:] + ".")
+            for flag in self.illustrative
+            if flag.startswith("plan.")
+        )
 
     @field_validator("sections")
     @classmethod
@@ -163,20 +213,59 @@ def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
     return line
 
 
+def key_line(params_dir: Path, slug: str, key: str) -> int | None:
+    """Line of a dotted key (``risks.register.2.owner``) in params/<slug>/plan.yaml."""
+    try:
+        _, tree = read_yaml(params_dir / slug / "plan.yaml", "plan.yaml")
+    except InputError:
+        return None
+    return _line_of(tree, tuple(int(p) if p.isdigit() else p for p in key.split(".")))
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel]:
+    """The model that reads the mapping at ``loc`` (list indexes skipped)."""
+    model: type[BaseModel] = PlanConfig
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = {f.alias or name: f for name, f in model.model_fields.items()}
+        field = fields.get(str(part))
+        inner = _inner_model(field.annotation) if field else None
+        if inner is None:
+            break
+        model = inner
+    return model
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside ``X``, ``X | None``, ``list[X]`` or ``Annotated[X, ...]``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
 def _problem(error: dict[str, Any], shown: str, tree: yaml.Node | None) -> Problem:
     loc = tuple(part for part in error["loc"] if not isinstance(part, str) or "[" not in part)
     key = ".".join(str(part) for part in loc) or None
     kind = error["type"]
     if kind == "missing":
-        return Problem(shown, f"required key '{key}' is missing", column=key)
+        return Problem(
+            shown, f"required key '{key}' is missing", row=_line_of(tree, loc), column=key
+        )
     if kind == "extra_forbidden":
+        fields = _model_at(loc[:-1]).model_fields
+        known = ", ".join(f.alias or name for name, f in fields.items())
         return Problem(
             shown,
-            f"unknown key '{key}' (a typo? known keys: {', '.join(PlanConfig.model_fields)})",
+            f"unknown key '{key}' (a typo? known keys here: {known})",
             row=_line_of(tree, loc),
             column=key,
         )
-    message = error["msg"].removeprefix("Value error, ")
+    message = error["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
     return Problem(
         shown,
         f"'{key}' is not valid",

@@ -1,0 +1,396 @@
+"""The structured content of plan.yaml: one model per plan section that has any.
+
+Every key is optional, and every model refuses keys it does not know (they are usually typos),
+so a malformed entry is reported with plan.yaml's line and the key's full path (for example
+``risks.register.2.likelihood``). The schema is documented for people in docs/plan-yaml.md.
+The fixed wording the sections use (Child First principles, national priority areas, status
+labels) is data: yjnb/plan_content.yaml.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import cache
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from yjnb.paths import PACKAGE_DIR
+
+Status = Literal["achieved", "on track", "at risk", "not achieved"]
+Level = Literal["low", "medium", "high"]
+BudgetColumn = Literal["staffing_costs", "payments_in_kind", "other_delegated_funds"]
+
+
+@cache
+def vocabulary() -> dict[str, Any]:
+    """The fixed wording of yjnb/plan_content.yaml."""
+    return yaml.safe_load((PACKAGE_DIR / "plan_content.yaml").read_text(encoding="utf-8"))
+
+
+def _words(value: Any) -> Any:
+    # "On track", "on_track" and "ON TRACK" all mean the same status.
+    return value.strip().lower().replace("_", " ") if isinstance(value, str) else value
+
+
+def _as_list(value: Any) -> Any:
+    # One item may be written without the list brackets.
+    return [value] if isinstance(value, str) else value
+
+
+def _text_as(key: str):
+    # A plain string stands for a mapping with only its main key, e.g. "AIM3" -> {course: AIM3}.
+    return BeforeValidator(lambda value: {key: value} if isinstance(value, str) else value)
+
+
+class Entry(BaseModel):
+    """Base of every plan.yaml model: unknown keys refused, values fixed once read."""
+
+    # A year or a count written where text is expected ("when: 2023") is taken as text.
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+class Block(Entry):
+    """A section's content: its entries, plus notes printed under its tables."""
+
+    notes: list[str] = Field(
+        default_factory=list, description="Notes printed under this section's tables."
+    )
+
+
+# -- 1. Introduction: local context --------------------------------------------------------
+
+
+class StatedFigure(Entry):
+    """A figure as some document states it (checked against the published national figure)."""
+
+    value: float = Field(ge=0, description="The figure as stated.")
+    source: str = Field(description="Where it is stated, e.g. 'JSNA 2024'.")
+
+
+class Fact(Entry):
+    """One line of the local context table."""
+
+    label: str = Field(description="What the figure is, e.g. 'Children in care'.")
+    value: str = Field(description="The figure as it should be shown, e.g. '247' or '4.1%'.")
+    source: str | None = Field(default=None, description="Where it comes from.")
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _number_as_text(cls, value: Any) -> Any:
+        return f"{value:,}" if isinstance(value, int | float) else value
+
+
+class LocalContext(Block):
+    """Section 1: local figures quoted in the plan."""
+
+    population_10_17: list[StatedFigure] = Field(
+        default_factory=list,
+        description="The 10-17 population as local documents state it; each is checked "
+        "against the published figure in data/national/counts.csv.",
+    )
+    facts: list[Fact] = Field(default_factory=list, description="Other local context figures.")
+
+    @field_validator("population_10_17", mode="before")
+    @classmethod
+    def _one_figure(cls, value: Any) -> Any:
+        return [value] if isinstance(value, dict) else value
+
+
+# -- 2. Governance ---------------------------------------------------------------------------
+
+
+class BoardMember(Entry):
+    """A member of the management board."""
+
+    organisation: str = Field(description="The partner organisation.")
+    role: str = Field(description="The member's role or job title.")
+    name: str | None = Field(default=None, description="The member's name (optional).")
+    chair: bool = Field(default=False, description="true for the board's chair.")
+    partner: str | None = Field(
+        default=None,
+        description="The partner's name in board_attendance.csv, where it differs from "
+        "organisation.",
+    )
+
+
+class Board(Block):
+    """Section 2: the management board."""
+
+    meets: str | None = Field(default=None, description="How often, e.g. 'quarterly'.")
+    members: list[BoardMember] = Field(default_factory=list)
+
+    @field_validator("members")
+    @classmethod
+    def _one_chair(cls, members: list[BoardMember]) -> list[BoardMember]:
+        chairs = [m.organisation for m in members if m.chair]
+        if len(chairs) > 1:
+            raise ValueError(f"at most one member with chair: true (found {len(chairs)})")
+        return members
+
+
+# -- 3. Progress on the previous plan ---------------------------------------------------------
+
+
+class PreviousAction(Entry):
+    """One action of last year's plan and how it went."""
+
+    action: str = Field(description="The action as last year's plan put it.")
+    status: Annotated[Status, BeforeValidator(_words)] = Field(
+        description="achieved, on track, at risk or not achieved."
+    )
+    progress: str | None = Field(default=None, description="What happened, in a sentence.")
+
+
+class PreviousObjective(Entry):
+    """One objective of last year's plan."""
+
+    title: str
+    actions: list[Annotated[PreviousAction, _text_as("action")]] = Field(min_length=1)
+
+
+class PreviousPriorities(Block):
+    """Section 3: last year's objectives, each action with its status."""
+
+    year: str | None = Field(default=None, description="The previous plan's year, e.g. 2023-24.")
+    objectives: list[PreviousObjective] = Field(default_factory=list)
+
+
+# -- 5. Risks --------------------------------------------------------------------------------
+
+
+class Risk(Entry):
+    """One line of the risk register."""
+
+    risk: str = Field(description="The risk or issue.")
+    likelihood: Annotated[Level | None, BeforeValidator(_words)] = Field(
+        default=None, description="low, medium or high."
+    )
+    impact: Annotated[Level | None, BeforeValidator(_words)] = Field(
+        default=None, description="low, medium or high."
+    )
+    mitigations: Annotated[list[str], BeforeValidator(_as_list)] = Field(
+        default_factory=list, description="Actions to mitigate, one item each."
+    )
+    owner: str | None = Field(default=None, description="Who owns the risk.")
+
+
+class Risks(Block):
+    """Section 5: the risk register (plan.yaml key ``register``)."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, coerce_numbers_to_str=True, populate_by_name=True
+    )
+    # ``register`` would shadow a method every model inherits, so the field has another name.
+    entries: list[Risk] = Field(default_factory=list, alias="register")
+
+
+# -- 6. Child First --------------------------------------------------------------------------
+
+
+class ChildFirst(Block):
+    """Section 6: how the service meets each of the four Child First principles."""
+
+    as_children: str | None = None
+    building_pro_social_identity: str | None = None
+    collaborating_with_children: str | None = None
+    diverting_from_stigma: str | None = None
+
+
+# -- 7. Resources ----------------------------------------------------------------------------
+
+
+class Contribution(Entry):
+    """One partner contribution behind a line of budget.csv, with what it pays for."""
+
+    partner: str = Field(description="Who contributes, e.g. 'Cumbria Constabulary'.")
+    agency: str = Field(description="The budget.csv line it belongs to, e.g. 'Police'.")
+    column: BudgetColumn | None = Field(
+        default=None, description="The budget.csv column it belongs to (default: the total)."
+    )
+    amount: float | None = Field(
+        default=None, ge=0, description="The amount as stated; checked against budget.csv."
+    )
+    note: str | None = Field(default=None, description="What it pays for.")
+
+
+class Resources(Block):
+    """Section 7: detail behind the budget table."""
+
+    contributions: list[Contribution] = Field(default_factory=list)
+
+
+# -- 8. Board development and 10. Evidence ----------------------------------------------------
+
+
+class Activity(Entry):
+    """A board development activity."""
+
+    activity: str
+    when: str | None = Field(default=None, description="When, e.g. 'January 2024'.")
+    status: Literal["delivered", "planned"] = "planned"
+
+
+class BoardDevelopment(Block):
+    """Section 8: board development delivered and planned."""
+
+    activities: list[Activity] = Field(default_factory=list)
+
+
+class Initiative(Entry):
+    """An evidence-based practice, innovation or evaluation."""
+
+    name: str
+    description: str | None = None
+    evidence: str | None = Field(default=None, description="The evidence it rests on.")
+    evaluation: str | None = Field(default=None, description="How and when it is evaluated.")
+
+
+class Evidence(Block):
+    """Section 10: evidence-based practice, innovation and evaluation."""
+
+    initiatives: list[Initiative] = Field(default_factory=list)
+
+
+# -- 9. Workforce ----------------------------------------------------------------------------
+
+
+class Post(Entry):
+    """Posts of one role with one funding partner."""
+
+    role: str
+    funded_by: str = Field(description="The partner paying for the posts, e.g. 'Police'.")
+    contract: str | None = Field(default=None, description="e.g. permanent, seconded.")
+    posts: int = Field(default=1, ge=0, description="Number of posts (headcount).")
+    fte: float | None = Field(default=None, ge=0, description="Full-time equivalent.")
+
+    @property
+    def full_time_equivalent(self) -> float:
+        """FTE as given, else one per post."""
+        return float(self.posts) if self.fte is None else self.fte
+
+
+class Training(Entry):
+    """A training course delivered or planned."""
+
+    course: str
+    audience: str | None = Field(default=None, description="Who it is for.")
+    attendees: int | None = Field(default=None, ge=0)
+
+
+class Workforce(Block):
+    """Section 9: staffing, volunteers and training."""
+
+    staff: list[Post] = Field(default_factory=list)
+    volunteers: int | None = Field(default=None, ge=0)
+    training_delivered: list[Annotated[Training, _text_as("course")]] = Field(default_factory=list)
+    training_planned: list[Annotated[Training, _text_as("course")]] = Field(default_factory=list)
+
+
+# -- 11. Priorities --------------------------------------------------------------------------
+
+
+class NationalPriority(Entry):
+    """How the service addresses one national priority area."""
+
+    context: str | None = Field(default=None, description="Where the service is now.")
+    actions: Annotated[list[str], BeforeValidator(_as_list)] = Field(default_factory=list)
+
+
+class NationalPriorities(Entry):
+    """The YJB's national priority areas (keys in yjnb/plan_content.yaml)."""
+
+    over_represented_children: NationalPriority | None = None
+    policing: NationalPriority | None = None
+    prevention: NationalPriority | None = None
+    diversion: NationalPriority | None = None
+    education: NationalPriority | None = None
+    restorative_approaches_and_victims: NationalPriority | None = None
+    serious_violence_and_exploitation: NationalPriority | None = None
+    detention_in_police_custody: NationalPriority | None = None
+    remands: NationalPriority | None = None
+    custody_and_resettlement: NationalPriority | None = None
+    working_with_families: NationalPriority | None = None
+
+
+class LocalPriority(Entry):
+    """A local priority for the coming year."""
+
+    priority: str
+    detail: str | None = None
+
+
+class Priorities(Block):
+    """Section 11: local priorities and the national priority areas."""
+
+    local: list[Annotated[LocalPriority, _text_as("priority")]] = Field(default_factory=list)
+    national: NationalPriorities = Field(default_factory=NationalPriorities)
+
+
+# -- 13. Service development and 14. Sign off -------------------------------------------------
+
+
+class PlannedAction(Entry):
+    """An action for the coming year."""
+
+    action: str
+    lead: str | None = None
+    by: str | None = Field(default=None, description="When, e.g. 'March 2025'.")
+
+
+class Objective(Entry):
+    """A service development objective and its actions."""
+
+    title: str
+    aim: str | None = None
+    actions: list[Annotated[PlannedAction, _text_as("action")]] = Field(default_factory=list)
+
+
+class ServiceDevelopment(Block):
+    """Section 13: objectives for the coming year."""
+
+    objectives: list[Objective] = Field(default_factory=list)
+
+
+class SignOff(Block):
+    """Section 14: who signed the plan off, and when."""
+
+    name: str = Field(description="The chair of the management board.")
+    role: str = Field(description="Their role, e.g. 'Assistant Director, Children and Families'.")
+    organisation: str | None = None
+    date: datetime.date = Field(description="Date signed, written 2024-06-30.")
+    approved_by: str | None = Field(default=None, description="e.g. the management board.")
+    submitted: datetime.date | None = Field(
+        default=None, description="Date submitted to the Youth Justice Board."
+    )
+
+
+# The plan.yaml keys holding structured content, in section order, with their models.
+CONTENT_BLOCKS: dict[str, type[Block]] = {
+    "local_context": LocalContext,
+    "board": Board,
+    "previous_priorities": PreviousPriorities,
+    "risks": Risks,
+    "child_first": ChildFirst,
+    "resources": Resources,
+    "board_development": BoardDevelopment,
+    "workforce": Workforce,
+    "evidence": Evidence,
+    "priorities": Priorities,
+    "service_development": ServiceDevelopment,
+    "sign_off": SignOff,
+}
+
+
+def content_paths() -> list[str]:
+    """Every ``plan.<block>`` and ``plan.<block>.<key>`` that ``illustrative`` may name."""
+    paths = ["plan"]
+    for block, model in CONTENT_BLOCKS.items():
+        paths.append(f"plan.{block}")
+        paths += [
+            f"plan.{block}.{field.alias or key}"
+            for key, field in model.model_fields.items()
+            if key != "notes"
+        ]
+    return paths
