@@ -375,3 +375,22 @@ def test_tidy_csv_of_the_budget(wf):
         "total",
     ]
     assert len(csv) == 9
+
+
+def test_narrative_can_quote_content_figures_and_notes_can_be_chosen(tmp_path, monkeypatch):
+    shown = []
+    monkeypatch.setattr(yjnb.plan, "_display", lambda data, metadata: shown.append(data))
+    plan = open_bundled(WF, tmp_path)
+    assert plan.values["budget.total"] == "£1,100,577"
+    assert plan.values["fte_rate.unit"]  # indicator placeholders are still there
+    budget.contributions_table(plan)
+    shown.clear()
+    plan.data_notes("budget.csv")
+    text = shown[-1]["text/plain"]
+    assert "budget.csv, row 10" in text and "resources.contributions" not in text
+    plan.data_notes("resources")
+    text = shown[-1]["text/plain"]
+    assert "resources.contributions.0.amount" in text and "budget.csv" not in text
+    shown.clear()
+    plan.data_notes("sign_off")  # nothing about it: nothing shown
+    assert shown == []

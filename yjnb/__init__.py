@@ -1,7 +1,55 @@
 """yjnb: reproducible Youth Justice Plans from parameterised notebooks."""
 
+from yjnb.budget import budget_chart, budget_table, contributions_table
 from yjnb.comparisons import comparison_table, indicators_table, population_table
+from yjnb.content import (
+    board_members_table,
+    child_first_table,
+    local_context_table,
+    progress_summary_table,
+    progress_table,
+    risk_register_table,
+)
+from yjnb.development import (
+    actions_table,
+    board_development_table,
+    evidence_table,
+    local_priorities_table,
+    national_priorities_table,
+    objectives_table,
+    sign_off_table,
+    staffing_by_funder_table,
+    staffing_table,
+    training_table,
+)
 from yjnb.plan import Plan, open_plan
+from yjnb.typed_figures import check_narrative_figures
 
-__all__ = ["Plan", "comparison_table", "indicators_table", "open_plan", "population_table"]
+__all__ = [
+    "Plan",
+    "actions_table",
+    "board_development_table",
+    "board_members_table",
+    "budget_chart",
+    "budget_table",
+    "check_narrative_figures",
+    "child_first_table",
+    "comparison_table",
+    "contributions_table",
+    "evidence_table",
+    "indicators_table",
+    "local_context_table",
+    "local_priorities_table",
+    "national_priorities_table",
+    "objectives_table",
+    "open_plan",
+    "population_table",
+    "progress_summary_table",
+    "progress_table",
+    "risk_register_table",
+    "sign_off_table",
+    "staffing_by_funder_table",
+    "staffing_table",
+    "training_table",
+]
 __version__ = "0.1.0"

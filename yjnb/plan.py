@@ -17,6 +17,7 @@ from typing import Any
 from yjnb import comparisons
 from yjnb.charts import Chart
 from yjnb.config import PROFILES, PlanConfig, Section, load_plan
+from yjnb.content_figures import content_values
 from yjnb.errors import InputError, Problem
 from yjnb.load import LocalData, NationalData, load_local, load_national
 from yjnb.narrative import render_narrative
@@ -62,7 +63,10 @@ class Plan:
     @cached_property
     def values(self) -> dict[str, str]:
         """Every placeholder name narrative may use, with its display value."""
-        return placeholder_values(self.config, self.national, self.indicators)
+        return {
+            **content_values(self.config, self.local),
+            **placeholder_values(self.config, self.national, self.indicators),
+        }
 
     # -- what a section displays ------------------------------------------------------------
     def heading(self, section_id: str) -> None:
@@ -104,17 +108,22 @@ class Plan:
             lambda _p: {TABLE_MIME: payload, "text/plain": text}, metadata={"export_only": True}
         )
 
-    def data_notes(self) -> None:
-        """Display the data-quality notes (board profile only): every warning so far."""
-        if "board" not in self.profiles or not self.warnings:
+    def data_notes(self, *about: str) -> None:
+        """Display the data-quality notes (board profile only).
+
+        Every warning so far, or only those about the inputs named in ``about``: file names
+        ('budget.csv', '07_resources.md') or plan.yaml keys ('resources').
+        """
+        notes = [p for p in self.warnings if not about or _concerns(p, about)]
+        if "board" not in self.profiles or not notes:
             return
-        items = "".join(f"<li>{html.escape(str(p))}</li>" for p in self.warnings)
+        items = "".join(f"<li>{html.escape(str(p))}</li>" for p in notes)
         block = (
             '<aside class="yjnb-data-notes" aria-labelledby="data-notes">'
             '<h3 id="data-notes">Data notes</h3>'
             f"<ul>{items}</ul></aside>"
         )
-        text = "Data notes:\n" + "\n".join(f"- {p}" for p in self.warnings)
+        text = "Data notes:\n" + "\n".join(f"- {p}" for p in notes)
         self._emit(lambda _p: {"text/html": block, "text/plain": text}, profiles=("board",))
 
     def warn(self, problem: Problem) -> None:
@@ -149,6 +158,11 @@ class Plan:
         for profile in profiles or self.profiles:
             if profile in self.profiles:
                 _display(bundle(profile), {"yjnb": {"profile": profile, **(metadata or {})}})
+
+
+def _concerns(problem: Problem, about: tuple[str, ...]) -> bool:
+    key = (problem.column or "").split(".")[0] if problem.file.endswith("plan.yaml") else None
+    return any(problem.file.endswith(name) or key == name for name in about)
 
 
 def _display(data: dict[str, Any], metadata: dict[str, Any]) -> None:
