@@ -52,7 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--params-dir", metavar="DIR")
     new.add_argument("--data-dir", metavar="DIR")
 
-    commands.add_parser("placeholders", help="list the names narrative may use")
+    holders = commands.add_parser(
+        "placeholders", help="list the names narrative may use, with one authority's values"
+    )
+    holders.add_argument("slug", nargs="?", help="show this authority's value of each name")
+    holders.add_argument("--params-dir", metavar="DIR")
+    holders.add_argument("--data-dir", metavar="DIR")
     return parser
 
 
@@ -116,10 +121,15 @@ def _new(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def _placeholders(args: argparse.Namespace, workspace: Workspace) -> int:
+    from yjnb.content_figures import authority_placeholders, content_names
     from yjnb.placeholders import describe
 
-    for name, meaning in describe().items():
-        print(f"{{{{ {name} }}}}  {meaning}")
+    if args.slug is None:
+        for name, meaning in (describe() | content_names()).items():
+            print(f"{{{{ {name} }}}}  {meaning}")
+        return 0
+    for name, (value, meaning) in authority_placeholders(workspace, args.slug).items():
+        print(f"{{{{ {name} }}}} = {value}  ({meaning})")
     return 0
 
 

@@ -7,6 +7,7 @@ quotes ``{{ budget.total }}`` or ``{{ progress.achieved }}`` cannot disagree wit
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable
 
 from yjnb.budget import (
@@ -20,6 +21,7 @@ from yjnb.budget import (
 from yjnb.config import PlanConfig
 from yjnb.content import long_date, percent, risk_rating
 from yjnb.load import LocalData
+from yjnb.paths import Workspace
 from yjnb.plan_content import vocabulary
 from yjnb.schemas import BUDGET_MONEY_COLUMNS
 
@@ -191,3 +193,42 @@ def budget_names(agencies: Iterable[str] = STANDARD_AGENCIES) -> dict[str, str]:
         names[f"{key}.share"] = f"{agency}: share of the total, %"
         names[f"{key}.change"] = f"{agency}: change in total from the year before"
     return names
+
+
+def authority_placeholders(workspace: Workspace, slug: str) -> dict[str, tuple[str, str]]:
+    """Every placeholder one authority's narrative may use: name -> (value, meaning).
+
+    Raises
+    ------
+    InputError
+        If the authority's inputs cannot be read (``yjnb validate`` lists why).
+    """
+    from yjnb.comparisons import compare_authority
+    from yjnb.config import load_plan
+    from yjnb.load import load_local, load_national
+    from yjnb.placeholders import describe, placeholder_values
+
+    config = load_plan(workspace.params_dir, slug)
+    national = load_national(workspace.data_dir)
+    local = load_local(workspace.data_dir, slug, national)
+    comparison = compare_authority(config, national)
+    values = placeholder_values(config, national, comparison) | content_values(config, local)
+    meanings = describe() | content_names(config, local)
+    return {name: (values.get(name, NOT_AVAILABLE), meanings.get(name, "")) for name in values}
+
+
+def narrative_names(workspace: Workspace, slug: str, config: PlanConfig) -> dict[str, str]:
+    """Content placeholder names for one authority, without loading its inputs.
+
+    Budget names follow the agencies in its budget.csv, read as written.
+    """
+    path = workspace.data_dir / "local" / slug / "budget.csv"
+    agencies: list[str] = []
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            agencies = [row.get("agency") or "" for row in csv.DictReader(handle)]
+    except (OSError, UnicodeDecodeError, csv.Error):
+        pass  # reported by the loader's own checks
+    own = [a for a in agencies if a and a.casefold() != "total"]
+    names = budget_names([*STANDARD_AGENCIES, *own])
+    return names | STRUCTURED_NAMES

@@ -43,7 +43,9 @@ def check_narrative(
     workspace: Workspace, slug: str, config: PlanConfig, strict: bool
 ) -> list[Problem]:
     """Missing narrative files (warnings, or errors when strict) and unknown placeholders."""
-    names = describe()
+    from yjnb.content_figures import narrative_names
+
+    names = {**describe(), **narrative_names(workspace, slug, config)}
     problems = []
     for section in config.plan_sections():
         path = workspace.params_dir / slug / "narrative" / f"{section.id}.md"
