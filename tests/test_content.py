@@ -342,6 +342,21 @@ def test_typed_figures_that_disagree_with_the_budget_table_are_reported(tmp_path
     assert found[2].expected == "{{ budget.local_authority.total }}"
 
 
+def test_data_notes_about_a_folder(tmp_path, monkeypatch):
+    from yjnb.typed_figures import check_narrative_figures
+
+    shown = []
+    monkeypatch.setattr(yjnb.plan, "_display", lambda data, metadata: shown.append(data))
+    plan = open_bundled(WF, tmp_path)
+    narrative = tmp_path / "params" / WF / "narrative" / "01_introduction.md"
+    narrative.write_text(SEED_SENTENCES, encoding="utf-8")
+    check_narrative_figures(plan)
+    shown.clear()
+    plan.data_notes("narrative")
+    text = shown[-1]["text/plain"]
+    assert text.count("01_introduction.md") == 3 and "budget.csv" not in text
+
+
 def test_placeholders_quote_the_same_figures_as_the_tables(wf):
     plan, tables = wf
     values = content_values(plan.config, plan.local)

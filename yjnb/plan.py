@@ -112,7 +112,8 @@ class Plan:
         """Display the data-quality notes (board profile only).
 
         Every warning so far, or only those about the inputs named in ``about``: file names
-        ('budget.csv', '07_resources.md') or plan.yaml keys ('resources').
+        ('budget.csv', '07_resources.md'), folders ('narrative') or plan.yaml keys
+        ('resources').
         """
         notes = [p for p in self.warnings if not about or _concerns(p, about)]
         if "board" not in self.profiles or not notes:
@@ -162,7 +163,8 @@ class Plan:
 
 def _concerns(problem: Problem, about: tuple[str, ...]) -> bool:
     key = (problem.column or "").split(".")[0] if problem.file.endswith("plan.yaml") else None
-    return any(problem.file.endswith(name) or key == name for name in about)
+    parts = problem.file.split("/")
+    return any(problem.file.endswith(name) or name in (key, *parts) for name in about)
 
 
 def _display(data: dict[str, Any], metadata: dict[str, Any]) -> None:
