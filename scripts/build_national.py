@@ -12,15 +12,20 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from yjnb.errors import InputError, Problem
+from yjnb.importers.common import ALIASES_COLUMNS, plain_name
+from yjnb.importers.lait import (
+    LAIT_MEASURES,
+    dfe_number,
+    parse_lait,
+    read_lait,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "data" / "national"
@@ -53,15 +58,32 @@ YJS_CORRECTIONS = {
     "E06000006": "Cheshire West, Halton and Warrington",
     "E06000007": "Cheshire West, Halton and Warrington",
 }
-# LAIT files the Dorset unitary's figures from 2019 under the old county's number 835 and
-# leaves the unitary's own number 838 empty: DfE number -> (ONS code, first year it applies).
-LAIT_NUMBER_FIXES = {"835": ("E06000059", 2019)}
-# LAIT measure -> (counts.csv measure, what it counts). ReoffYO and ReoffYO15-17 are the
+# Which LAIT measures are read, and the LAIT defects (Dorset's number, the England row of
+# FirstYJS) are defined once, in yjnb/importers/lait.py: `yjnb import lait` reads a LAIT
+# download exactly as this build reads the reference copy. ReoffYO and ReoffYO15-17 are the
 # reoffending rates of the 10-14 and 15-17 age bands, not of all children: not shipped.
-LAIT_MEASURES = {"FirstYJS": ("fte_rate", "first time entrants per 100,000 children aged 10-17")}
-# (LAIT measure, area) rows that are published but are not what the measure says they are:
-# the England row of FirstYJS is the sum of the regional rates.
-LAIT_EXCLUDED = {("FirstYJS", ENGLAND)}
+
+# Figures published in a plan rather than a statistics table (../shared/seeds). Seed 003,
+# Warwickshire Youth Justice Plan 2019/20, gives the custody rate per 1,000 children aged
+# 10-17 for 2018/19 (printed with a % sign): Warwickshire 0.06, West Midlands 0.36, its
+# statistical family 0.20 and "national" 0.31. The family is not an area of areas.csv (a
+# YJB comparator family has no SPEC area type), so it is not shipped. The plan's "national"
+# is taken as England, the nation of an English service's comparisons (see SOURCES.md).
+SEED_003 = "003_672ac932354f9781.txt"
+SEED_003_QUOTE = (
+    "The Warwickshire custody rate per 1000 children is 0.06% compared to the West Midlands "
+    "rate of 0.36%, a statistical family group rate of 0.20% and a national rate of 0.31%."
+)
+SEED_003_SOURCE = (
+    "Warwickshire Youth Justice Plan 2019/20 (Warwickshire County Council cabinet report, "
+    "2019): custody rate per 1,000 children aged 10-17 in 2018/19, as printed there (with a "
+    "% sign in error)"
+)
+SEED_FIGURES = [
+    ("E10000031", "custody_rate", "2018-04-01", "2019-03-31", "0.06", SEED_003_SOURCE),
+    ("E12000005", "custody_rate", "2018-04-01", "2019-03-31", "0.36", SEED_003_SOURCE),
+    ("E92000001", "custody_rate", "2018-04-01", "2019-03-31", "0.31", SEED_003_SOURCE),
+]
 
 SN_SOURCE = "DfE Children's Services Statistical Neighbours, May 2025"
 POPULATION_SOURCE = (
@@ -69,6 +91,12 @@ POPULATION_SOURCE = (
     "(sum of single years of age 10 to 17)"
 )
 POPULATION_PERIOD = ("2020-01-01", "2020-12-31")
+DFE_NUMBER_SOURCE = (
+    "DfE LA number (LAIT LA code list name); ONS code through the DfE NCCIS old/new LA code "
+    "lookup, brought up to date through mySociety"
+)
+YJB_NAME_SOURCE = "PRISM-R crosswalk parent_yot_name (YJS names of the YJB 2024-25 tables)"
+YJB_CORRECTION_SOURCE = "YJB service name; correction to the PRISM-R crosswalk (SOURCES.md)"
 COUNTS_COLUMNS = ["area_code", "measure", "period_start", "period_end", "value", "source"]
 AREAS_COLUMNS = ["code", "name", "type", "yjs_code", "pcc_code", "region_code"]
 
@@ -77,6 +105,12 @@ def default_reference() -> Path:
     """Reference data folder: $YJNB_REFERENCE_DATA, else <repo>/../shared/reference-data."""
     env = os.environ.get("YJNB_REFERENCE_DATA")
     return Path(env) if env else REPO.parent / "shared" / "reference-data"
+
+
+def default_seeds() -> Path:
+    """Published plans quoted by the build: $YJNB_SEEDS, else <repo>/../shared/seeds."""
+    env = os.environ.get("YJNB_SEEDS")
+    return Path(env) if env else REPO.parent / "shared" / "seeds"
 
 
 def fail(file: str, message: str, value: Iterable[str] | str | None = None, **where) -> InputError:
@@ -106,26 +140,9 @@ def rows(frame: pd.DataFrame, *columns: str) -> Iterable[tuple]:
     return frame[list(columns)].itertuples(index=False, name=None)
 
 
-def dfe_number(text: str) -> str:
-    """DfE 3-digit LA number as text: '301.0' and ' 301' both become '301'."""
-    return re.sub(r"\.0$", "", str(text).strip())
-
-
-def plain_name(name: str) -> str:
-    """Name reduced for matching: ASCII, lower case, '&' as 'and', punctuation dropped."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return " ".join(re.findall(r"[a-z0-9]+", ascii_name.lower().replace("&", " and ")))
-
-
 def yjs_slug(name: str) -> str:
     """Stable code for a multi-authority YJS: 'yjs-' and the name's words without 'and'."""
     return "yjs-" + "-".join(w for w in plain_name(name).split() if w != "and")
-
-
-def published_number(text: str, dps: int | None) -> str:
-    """A published figure as text, without float artefacts (18.399999999999999 -> 18.4)."""
-    value = round(float(text), dps) if dps is not None else float(text)
-    return repr(value).removesuffix(".0")  # repr: the shortest text that reads back the same
 
 
 class Geography:
@@ -328,50 +345,61 @@ def build_population(ref: Path, areas: pd.DataFrame, geo: Geography) -> pd.DataF
     return pd.DataFrame(out, columns=COUNTS_COLUMNS)
 
 
-def lait_period(year: str, year_type: str) -> tuple[str, str]:
-    """Period of a LAIT `Years` value, read with the data dictionary's Year_Type.
-
-    A calendar year Y is Y-01-01..Y-12-31. A financial year labelled Y is read as the year
-    ending 31 March Y (a reoffending cohort April 2022-March 2023 is "2023"; see SOURCES.md).
-    """
-    y = int(year)
-    if year_type == "Calendar Year":
-        return f"{y}-01-01", f"{y}-12-31"
-    if year_type == "Financial Year":
-        return f"{y - 1}-04-01", f"{y}-03-31"
-    raise fail(LAIT_DICTIONARY, "unknown Year_Type", year_type, column="Year_Type")
-
-
 def build_lait(ref: Path, areas: pd.DataFrame, numbers: dict[str, str]) -> pd.DataFrame:
-    """Published LAIT rates by authority and region, as published (float artefacts fixed)."""
-    dictionary = read(ref, LAIT_DICTIONARY, ["Measure_short", "dps", "Year_Type", "Last Update"])
-    lait = read(ref, LAIT, ["Short Desc", "Years", "Values", "LA Number"])
-    frames = []
-    for short, (measure, meaning) in LAIT_MEASURES.items():
+    """Published LAIT rates by authority and region, read as `yjnb import lait` reads them."""
+    dictionary = read(ref, LAIT_DICTIONARY, ["Measure_short", "Year_Type", "Last Update"])
+    read(ref, LAIT, ["Short Desc", "Years", "Values", "LA Number"])  # located errors first
+    sources = {}
+    for short, spec in LAIT_MEASURES.items():
         info = dictionary.set_index("Measure_short").loc[short]
-        dps = int(float(info["dps"])) if info["dps"] else None
+        if info["Year_Type"] != spec.year_type:
+            raise fail(LAIT_DICTIONARY, f"{short} is not published by {spec.year_type.lower()}",
+                       info["Year_Type"], column="Year_Type")  # fmt: skip
         updated = pd.Timestamp("1899-12-30") + pd.Timedelta(days=int(info["Last Update"]))
-        source = (
-            f"DfE Local Authority Interactive Tool (LAIT) {short}: {meaning}; from YJB/MoJ "
+        sources[short] = (
+            f"DfE Local Authority Interactive Tool (LAIT) {short}: {spec.meaning}; from YJB/MoJ "
             f"Youth Justice Statistics; LAIT data updated {updated:%B %Y}"
         )
-        found = lait[lait["Short Desc"] == short].assign(
-            number=lambda f: f["LA Number"].map(dfe_number), year=lambda f: f["Years"].str.strip()
-        )
-        found["area_code"] = found["number"].map(numbers)
-        for number, (code, first_year) in LAIT_NUMBER_FIXES.items():
-            fixed = (found["number"] == number) & (found["year"].astype(int) >= first_year)
-            found.loc[fixed, "area_code"] = code
-        keep = set(areas["code"]) - {area for m, area in LAIT_EXCLUDED if m == short}
-        found = found[found["area_code"].isin(keep) & (found["Values"] != "-")]
-        start, end = zip(*[lait_period(y, info["Year_Type"]) for y in found["year"]], strict=True)
-        values = [published_number(v, dps) for v in found["Values"]]
-        frames.append(
-            found[["area_code"]].assign(
-                measure=measure, period_start=start, period_end=end, value=values, source=source
-            )
-        )
-    return pd.concat(frames, ignore_index=True)
+    names = dict(rows(read(ref, LA_LIST, ["LA Number", "LA Name"]), "LA Number", "LA Name"))
+    by_number = {n: (code, names[n]) for n, code in numbers.items()}
+    parsed = parse_lait(read_lait(ref / LAIT), areas, by_number, sources.__getitem__)
+    errors = [p for p in parsed.problems if p.severity == "error"]
+    if errors:
+        raise InputError(errors)
+    return parsed.rows
+
+
+def build_aliases(ref: Path, areas: pd.DataFrame, numbers: dict[str, str]) -> pd.DataFrame:
+    """area_aliases.csv: the DfE numbers and YJB service names the importers match."""
+    la_list = read(ref, LA_LIST, ["LA Number", "LA Name"])
+    names = {dfe_number(n): name for n, name in rows(la_list, "LA Number", "LA Name")}
+    out = [
+        ["dfe_number", number, names.get(number, ""), code, DFE_NUMBER_SOURCE]
+        for number, code in numbers.items()
+    ]
+    crosswalk = read(ref, CROSSWALK, ["la_code", "utla_code", "parent_yot_name"])
+    service = dict(rows(areas, "code", "yjs_code"))
+    for la, upper, yjs in rows(crosswalk, "la_code", "utla_code", "parent_yot_name"):
+        name, source = yjs, YJB_NAME_SOURCE
+        if la in YJS_CORRECTIONS:
+            name, source = YJS_CORRECTIONS[la], YJB_CORRECTION_SOURCE
+        out.append(["yjb_name", name, name, service[upper] or upper, source])
+    frame = pd.DataFrame(out, columns=ALIASES_COLUMNS).drop_duplicates(["scheme", "alias"])
+    clashes = frame[frame.duplicated(["scheme", "alias"], keep=False)]
+    if not clashes.empty:
+        raise fail(CROSSWALK, "a service name means two areas", clashes["alias"])
+    return frame.sort_values(["scheme", "alias"], key=lambda s: s.str.casefold())
+
+
+def build_seed_figures(seeds: Path) -> pd.DataFrame:
+    """Figures quoted from published plans, each checked against the plan's text."""
+    path = seeds / SEED_003
+    if not path.is_file():
+        raise fail(str(path), "seed document not found (set --seeds or $YJNB_SEEDS)")
+    text = " ".join(path.read_text(encoding="utf-8").split())
+    if SEED_003_QUOTE not in text:
+        raise fail(SEED_003, "the quoted custody rates are not in the document")
+    return pd.DataFrame(SEED_FIGURES, columns=COUNTS_COLUMNS)
 
 
 def build_neighbours(ref: Path, numbers: dict[str, str]) -> pd.DataFrame:
@@ -397,24 +425,34 @@ def build_neighbours(ref: Path, numbers: dict[str, str]) -> pd.DataFrame:
     return frame.sort_values(["area_code", "rank"])
 
 
-def build(reference: Path, out: Path) -> dict[str, pd.DataFrame]:
-    """Build every national file from ``reference`` and write them into ``out``.
+def build(reference: Path, out: Path, seeds: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Build every national file from ``reference`` (and ``seeds``) and write them into ``out``.
 
     Nothing is written unless every file builds and every code used is in areas.csv.
     """
     geo = Geography(reference)
     areas, numbers = build_areas(reference, geo)
     counts = pd.concat(
-        [build_population(reference, areas, geo), build_lait(reference, areas, numbers)]
+        [
+            build_population(reference, areas, geo),
+            build_lait(reference, areas, numbers),
+            build_seed_figures(seeds or default_seeds()),
+        ]
     ).sort_values(COUNTS_COLUMNS[:4])
     neighbours = build_neighbours(reference, numbers)
+    aliases = build_aliases(reference, areas, numbers)
     used = set(counts["area_code"]) | set(neighbours["area_code"])
-    used |= set(neighbours["neighbour_code"])
+    used |= set(neighbours["neighbour_code"]) | set(aliases["area_code"])
     used |= set(areas[["yjs_code", "pcc_code", "region_code"]].to_numpy().ravel()) - {""}
     unknown = used - set(areas["code"])
     if unknown or counts.duplicated(COUNTS_COLUMNS[:4]).any() or areas["code"].duplicated().any():
         raise fail(str(out), "codes missing from areas.csv, or duplicate rows", sorted(unknown))
-    files = {"areas.csv": areas, "neighbours.csv": neighbours, "counts.csv": counts}
+    files = {
+        "areas.csv": areas,
+        "neighbours.csv": neighbours,
+        "counts.csv": counts,
+        "area_aliases.csv": aliases,
+    }
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in files.items():
         frame.to_csv(out / name, index=False, lineterminator="\n", encoding="utf-8")
@@ -425,10 +463,11 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reference", type=Path, default=default_reference())
+    parser.add_argument("--seeds", type=Path, default=default_seeds())
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
     try:
-        files = build(args.reference.resolve(), args.out.resolve())
+        files = build(args.reference.resolve(), args.out.resolve(), args.seeds.resolve())
     except InputError as error:
         print(error, file=sys.stderr)
         return 1

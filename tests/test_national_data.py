@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -12,10 +13,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from yjnb.importers.common import published_number
+from yjnb.importers.lait import lait_period
+
 REPO = Path(__file__).resolve().parents[1]
 NATIONAL = REPO / "data" / "national"
 SCRIPT = REPO / "scripts" / "build_national.py"
-GENERATED = ["areas.csv", "neighbours.csv", "counts.csv"]
+GENERATED = ["areas.csv", "neighbours.csv", "counts.csv", "area_aliases.csv"]
 CWHW = "yjs-cheshire-west-halton-warrington"
 
 
@@ -146,8 +150,8 @@ def test_crosswalk_splitting_a_county_between_services_is_refused(tmp_path):
         ("33.333333", 2, "33.33"),
     ],
 )
-def test_published_number_removes_float_artefacts(build_module, text, dps, expected):
-    assert build_module.published_number(text, dps) == expected
+def test_published_number_removes_float_artefacts(text, dps, expected):
+    assert published_number(text, dps) == expected
 
 
 @pytest.mark.parametrize(
@@ -157,8 +161,8 @@ def test_published_number_removes_float_artefacts(build_module, text, dps, expec
         ("2023", "Financial Year", ("2022-04-01", "2023-03-31")),
     ],
 )
-def test_lait_period(build_module, year, year_type, period):
-    assert build_module.lait_period(year, year_type) == period
+def test_lait_period(year, year_type, period):
+    assert lait_period(year, year_type) == period
 
 
 @pytest.mark.parametrize(
@@ -181,6 +185,7 @@ def test_files_are_utf8_with_the_spec_headers_and_unix_line_ends():
         "areas.csv": "code,name,type,yjs_code,pcc_code,region_code",
         "neighbours.csv": "area_code,neighbour_code,rank,source",
         "counts.csv": "area_code,measure,period_start,period_end,value,source",
+        "area_aliases.csv": "scheme,alias,name,area_code,source",
     }
     for name, header in headers.items():
         raw = (NATIONAL / name).read_bytes()
@@ -319,9 +324,10 @@ def test_every_area_of_la_region_nation_has_a_population(areas, counts):
 
 
 def test_measures_and_periods_are_well_formed(counts):
-    assert set(counts["measure"]) == {"population_10_17", "fte_rate"}
-    assert counts["period_start"].str.fullmatch(r"\d{4}-01-01").all()
-    assert counts["period_end"].str.fullmatch(r"\d{4}-12-31").all()
+    assert set(counts["measure"]) == {"population_10_17", "fte_rate", "custody_rate"}
+    calendar = counts[counts["measure"] != "custody_rate"]
+    assert calendar["period_start"].str.fullmatch(r"\d{4}-01-01").all()
+    assert calendar["period_end"].str.fullmatch(r"\d{4}-12-31").all()
     assert (counts["source"] != "").all()
     rates = counts.loc[counts["measure"] == "fte_rate", "value"]
     assert rates.str.fullmatch(r"\d+(\.\d{1,2})?").all()  # no float artefacts
@@ -400,3 +406,82 @@ def test_dropped_lait_rows_are_only_missing_excluded_or_abolished(counts, raw_la
     assert len(counts[counts["measure"] == "fte_rate"]) == (
         len(published) - published["number"].isin(dropped).sum()
     )
+
+
+# --- (c) figures quoted from published plans, and the importers' aliases ----------------
+
+
+def seeds_dir() -> Path:
+    env = os.environ.get("YJNB_SEEDS")
+    path = Path(env) if env else REPO.parent / "shared" / "seeds"
+    if not path.is_dir():
+        pytest.skip(f"seeds not found at {path} (set YJNB_SEEDS)")
+    return path
+
+
+def test_warwickshire_custody_rates_are_those_printed_in_seed_003(counts):
+    text = " ".join((seeds_dir() / "003_672ac932354f9781.txt").read_text().split())
+    found = re.search(
+        r"Warwickshire custody rate per 1000 children is ([\d.]+)% compared to the West "
+        r"Midlands rate of ([\d.]+)%, a statistical family group rate of ([\d.]+)% and a "
+        r"national rate of ([\d.]+)%",
+        text,
+    )
+    assert found, "the sentence quoted by the build is no longer in seed 003"
+    shipped = counts[counts["measure"] == "custody_rate"].set_index("area_code")
+    assert shipped["value"].to_dict() == {
+        "E10000031": found[1],  # Warwickshire
+        "E12000005": found[2],  # West Midlands
+        "E92000001": found[4],  # national, taken as England; the family is not an area
+    }
+    assert set(shipped["period_start"]) == {"2018-04-01"}
+    assert set(shipped["period_end"]) == {"2019-03-31"}
+    assert shipped["source"].str.contains("per 1,000").all()
+    assert not shipped["source"].str.contains("100,000").any()
+
+
+def test_build_refuses_a_seed_without_the_quoted_figures(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(seeds_dir(), seeds)
+    seed = seeds / "003_672ac932354f9781.txt"
+    seed.write_text(seed.read_text().replace("0.36%", "0.38%"))
+    out = tmp_path / "out"
+    result = run_script(
+        "--reference", str(reference_data()), "--seeds", str(seeds), "--out", str(out),
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "003_672ac932354f9781.txt" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+@pytest.fixture(scope="module")
+def aliases() -> pd.DataFrame:
+    return read("area_aliases.csv")
+
+
+@pytest.mark.parametrize(
+    ("scheme", "alias", "code"),
+    [
+        ("dfe_number", "943", "E06000064"),  # Westmorland and Furness
+        ("dfe_number", "815", "E06000065"),  # North Yorkshire, number kept by the unitary
+        ("dfe_number", "981", "E12000002"),  # North West region
+        ("yjb_name", "Kingston-upon-Hull", "E06000010"),
+        ("yjb_name", "Leicester City", "E06000016"),
+        ("yjb_name", "Cheshire East", "E06000049"),
+        ("yjb_name", "Cheshire West, Halton and Warrington", CWHW),
+        ("yjb_name", "West Mercia", "yjs-west-mercia"),
+    ],
+)
+def test_aliases(aliases, scheme, alias, code):
+    found = aliases[(aliases["scheme"] == scheme) & (aliases["alias"] == alias)]
+    assert found["area_code"].tolist() == [code]
+
+
+def test_no_alias_for_the_crosswalk_four_authority_cheshire_name(aliases):
+    assert not aliases["alias"].str.startswith("Cheshire East, Cheshire West").any()
+
+
+def test_every_alias_is_unique_and_points_at_an_area(aliases, areas):
+    assert not aliases.duplicated(["scheme", "alias"]).any()
+    assert set(aliases["area_code"]) <= set(areas["code"])

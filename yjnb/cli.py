@@ -1,4 +1,4 @@
-"""The command line: `yjnb run`, `yjnb validate`, `yjnb new`, `yjnb placeholders`."""
+"""The command line: `yjnb run`, `validate`, `new`, `placeholders` and `import`."""
 
 from __future__ import annotations
 
@@ -58,6 +58,20 @@ def build_parser() -> argparse.ArgumentParser:
     holders.add_argument("slug", nargs="?", help="show this authority's value of each name")
     holders.add_argument("--params-dir", metavar="DIR")
     holders.add_argument("--data-dir", metavar="DIR")
+
+    imports = commands.add_parser(
+        "import", help="merge a published download into data/national/counts.csv"
+    )
+    kinds = imports.add_subparsers(dest="kind", required=True)
+    for kind, what in IMPORT_KINDS.items():
+        command = kinds.add_parser(kind, help=f"import {what}")
+        command.add_argument("file", help=what)
+        command.add_argument("--data-dir", metavar="DIR", help="default: data/")
+        command.add_argument(
+            "--replace",
+            action="store_true",
+            help="take the file's figure where counts.csv holds a different one",
+        )
     return parser
 
 
@@ -133,4 +147,23 @@ def _placeholders(args: argparse.Namespace, workspace: Workspace) -> int:
     return 0
 
 
-COMMANDS = {"run": _run, "validate": _validate, "new": _new, "placeholders": _placeholders}
+def _import(args: argparse.Namespace, workspace: Workspace) -> int:
+    from yjnb.importers import import_lait, import_yjb
+
+    importer = {"lait": import_lait, "yjb": import_yjb}[args.kind]
+    result = importer(args.file, workspace.data_dir, replace=args.replace)
+    print(result.report())
+    return 0
+
+
+IMPORT_KINDS = {
+    "lait": "a DfE Local Authority Interactive Tool long-format download (.csv, .xlsx, .ods)",
+    "yjb": "a YJB local-level open data table (.ods, .xlsx, .csv)",
+}
+COMMANDS = {
+    "run": _run,
+    "validate": _validate,
+    "new": _new,
+    "placeholders": _placeholders,
+    "import": _import,
+}
