@@ -23,6 +23,8 @@ from yjnb.development import (
     training_table,
 )
 from yjnb.plan import Plan, open_plan
+from yjnb.shares import share_of_area_table
+from yjnb.trends import comparison_chart, trend_chart
 from yjnb.typed_figures import check_narrative_figures
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "budget_table",
     "check_narrative_figures",
     "child_first_table",
+    "comparison_chart",
     "comparison_table",
     "contributions_table",
     "evidence_table",
@@ -47,9 +50,11 @@ __all__ = [
     "progress_summary_table",
     "progress_table",
     "risk_register_table",
+    "share_of_area_table",
     "sign_off_table",
     "staffing_by_funder_table",
     "staffing_table",
     "training_table",
+    "trend_chart",
 ]
 __version__ = "0.1.0"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -29,6 +29,8 @@ MEASURE_LABELS = {
     "reoffenders": "Children who reoffended",
     "reoffences": "Reoffences",
 }
+NOT_PUBLISHED = "not published"
+ALWAYS_LISTED = ("authority", "pcc", "region", "nation")
 CLASS_WORDS = {
     "lower": "▼ Lower",
     "similar": "● Similar",
@@ -62,6 +64,7 @@ class Comparison:
     roles: dict[str, str]
     table: pd.DataFrame
     warnings: list[Problem]
+    names: dict[str, str] = field(default_factory=dict)  # area code -> name, every role
 
     def latest(self, indicator: str) -> pd.DataFrame:
         """Rows for the indicator's latest period with a value for the authority.
@@ -84,6 +87,35 @@ class Comparison:
             & self.table["value"].notna()
         ]
         return rows.sort_values("period_end")
+
+
+def ranking(comparison: Comparison, indicator: str) -> str:
+    """Where the authority's latest figure ranks among every area with one for that period.
+
+    Returns
+    -------
+    str
+        For example ``4th highest of the 12 areas compared``, ``lowest of the 3 areas
+        compared`` or ``joint 2nd highest ...``; empty if the authority has no figure or is
+        the only area with one.
+    """
+    latest = comparison.latest(indicator)
+    latest = latest[latest["value"].notna()]
+    own = latest.loc[latest["area_code"] == comparison.authority_code, "value"]
+    if own.empty or len(latest) < 2:
+        return ""
+    value = own.iloc[0]
+    above, level = int((latest["value"] > value).sum()), int((latest["value"] == value).sum())
+    joint = "joint " if level > 1 else ""
+    if above == 0:
+        place = f"{joint}highest"
+    elif above + level == len(latest):
+        place = f"{joint}lowest"
+    else:
+        n = above + 1
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        place = f"{joint}{n}{suffix} highest"
+    return f"{place} of the {len(latest)} areas compared"
 
 
 def comparator_roles(config: PlanConfig, national: NationalData) -> dict[str, str]:
@@ -133,18 +165,23 @@ def compare_authority(config: PlanConfig, national: NationalData) -> Comparison:
         kind="stable",
     ).reset_index(drop=True)
     name = national.area(config.area_code)["name"]
-    return Comparison(config.area_code, name, roles, table, list(result.warnings))
+    names = {code: national.area(code)["name"] for code in roles}
+    return Comparison(config.area_code, name, roles, table, list(result.warnings), names)
 
 
 def comparison_table(comparison: Comparison, indicator: str) -> Table:
-    """The authority against every comparator for an indicator's latest period."""
+    """The authority against every comparator for an indicator's latest period.
+
+    Every comparator is listed, in the order of :func:`comparator_roles`; one with no figure
+    for the period says so ("Not published") rather than dropping out of the table.
+    """
     spec = INDICATORS[indicator]
-    rows = comparison.latest(indicator)
-    own = rows[rows["area_code"] == comparison.authority_code]
+    rows = _every_comparator(comparison, comparison.latest(indicator))
+    own = rows[(rows["area_code"] == comparison.authority_code) & rows["value"].notna()]
     own_row = own.iloc[0] if not own.empty else None
     classes = [
         ""
-        if r["area_code"] == comparison.authority_code or own_row is None
+        if r["area_code"] == comparison.authority_code or own_row is None or pd.isna(r["value"])
         else compare(own_row, r)
         for _, r in rows.iterrows()
     ]
@@ -170,8 +207,21 @@ def comparison_table(comparison: Comparison, indicator: str) -> Table:
     )
     notes = [
         "Lower, similar or higher: whether the 95% confidence intervals of this service and the "
-        "area overlap (similar) or not. Figures published without counts have no interval.",
+        "area overlap (similar) or not. Figures published without counts have no interval, so "
+        "they are not assessed.",
     ]
+    if own_row is None and not rows.empty:
+        notes.append(f"{comparison.authority_name} has no published figure for this period.")
+    absent = [
+        comparison.names.get(code, code)
+        for code, role in comparison.roles.items()
+        if role not in ALWAYS_LISTED and code not in set(rows["area_code"])
+    ]
+    if absent and not rows.empty:
+        notes.append(f"No published figure for this period: {', '.join(absent)}.")
+    if rows["basis"].eq(NOT_PUBLISHED).any():
+        notes.append("Not published: no figure for the area and period, and none can be "
+                     "summed from its member areas.")  # fmt: skip
     notes += [
         f"{name}: {basis}."
         for name, basis in zip(rows["area_name"], rows["basis"], strict=True)
@@ -184,7 +234,7 @@ def comparison_table(comparison: Comparison, indicator: str) -> Table:
         view=view.reset_index(drop=True),
         numeric=tuple(view.columns[2:6]),
         notes=tuple(notes),
-        source="; ".join(sorted(set(rows["source"].dropna()))),
+        source="; ".join(sorted(set(rows["source"].dropna()) - {""})),
         highlight=tuple(rows["area_code"] == comparison.authority_code),
     )
 
@@ -201,6 +251,32 @@ def indicators_table(comparison: Comparison) -> Table:
     )
 
 
+def _every_comparator(comparison: Comparison, rows: pd.DataFrame) -> pd.DataFrame:
+    """The latest-period rows, with a 'not published' row for each main comparator lacking one.
+
+    The authority, its police force area, region and nation are always listed; statistical
+    neighbours and chosen comparators without a figure are named in a note instead.
+    """
+    if rows.empty:
+        return rows
+    first = rows.iloc[0]
+    present = set(rows["area_code"])
+    names = dict(zip(comparison.table["area_code"], comparison.table["area_name"], strict=True))
+    names |= comparison.names
+    missing = [
+        {"area_code": code, "area_name": names.get(code, code), "indicator": first["indicator"],
+         "period_start": first["period_start"], "period_end": first["period_end"],
+         "unit": first["unit"], "basis": NOT_PUBLISHED, "role": role, "source": ""}
+        for code, role in comparison.roles.items()
+        if code not in present and role in ALWAYS_LISTED
+    ]  # fmt: skip
+    if not missing:
+        return rows
+    order = {code: i for i, code in enumerate(comparison.roles)}
+    combined = pd.concat([rows, pd.DataFrame(missing)], ignore_index=True)
+    return combined.sort_values("area_code", key=lambda s: s.map(order), kind="stable")
+
+
 def _dates(rows: pd.DataFrame) -> tuple:
     first = rows.iloc[0]
     return pd.Timestamp(first["period_start"]).date(), pd.Timestamp(first["period_end"]).date()
@@ -211,6 +287,8 @@ def _count(value: float) -> str:
 
 
 def _value(indicator: str, value: float, basis: str) -> str:
+    if basis == NOT_PUBLISHED:
+        return "Not published"
     return "—" if pd.isna(value) else shown_value(indicator, value, basis)
 
 

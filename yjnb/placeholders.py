@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from yjnb.comparisons import Comparison, published_decimals, shown_value
+from yjnb.comparisons import Comparison, published_decimals, ranking, shown_value
 from yjnb.config import PlanConfig
 from yjnb.indicators import INDICATORS, compare, format_value
 from yjnb.load import NationalData
@@ -26,6 +26,10 @@ INDICATOR_FIELDS = {
     "vs_region": "statistically lower, similar or higher than the region",
     "nation": "latest value for the nation",
     "region": "latest value for the region",
+    "vs_neighbours": "how many statistical neighbours the latest value is statistically "
+    "lower than, similar to and higher than",
+    "rank": "where the latest value ranks among the areas compared, e.g. '4th highest of the "
+    "12 areas compared'",
 }
 
 
@@ -98,7 +102,28 @@ def _indicator_values(key: str, comparison: Comparison) -> dict[str, str]:
             values[role] = shown_value(key, match.iloc[0]["value"], match.iloc[0]["basis"])
             verdict = compare(latest, match.iloc[0])
             values[f"vs_{role}"] = verdict if verdict != "not assessed" else NOT_AVAILABLE
+    values["rank"] = ranking(comparison, key) or NOT_AVAILABLE
+    neighbours = rows[(rows["role"] == "neighbour") & rows["value"].notna()]
+    if not neighbours.empty:
+        values["vs_neighbours"] = _versus_neighbours(latest, neighbours)
     return values
+
+
+def _versus_neighbours(latest: pd.Series, neighbours: pd.DataFrame) -> str:
+    """'lower than 2, similar to 5 and higher than 3 of its 10 statistical neighbours'."""
+    verdicts = [compare(latest, row) for _, row in neighbours.iterrows()]
+    n = len(verdicts)
+    words = {"lower": "lower than", "similar": "similar to", "higher": "higher than"}
+    said = [f"{words[k]} {verdicts.count(k)}" for k in words if k in verdicts]
+    unassessed = verdicts.count("not assessed")
+    if not said:
+        return (
+            f"not assessed against its {n} statistical neighbours (figures published without "
+            "counts have no confidence interval)"
+        )
+    text = (", ".join(said[:-1]) + " and " if len(said) > 1 else "") + said[-1]
+    text += f" of its {n} statistical neighbours"
+    return text + (f" ({unassessed} not assessed)" if unassessed else "")
 
 
 def _label(row: pd.Series) -> str:
