@@ -1,0 +1,115 @@
+"""An auditor of published tables, independent of yjnb.suppress: what can a reader work out?
+
+Given a public table (as published, with [c] for hidden figures), the board's version of it
+(the true figures) and the relations a reader knows, it finds every hidden count that can
+be recovered exactly, or shown to be a small non-zero count, by linear programming over
+all the relations at once. It shares no code with the suppression it checks.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.optimize import linprog
+
+HIDDEN = "[c]"
+
+
+def is_hidden(value) -> bool:
+    return isinstance(value, str) and value.strip() == HIDDEN
+
+
+class Reader:
+    """What a reader of the public tables knows: cells, shown or hidden, and relations."""
+
+    def __init__(self, threshold: int):
+        self.threshold = threshold
+        self.truth: dict[tuple, float] = {}
+        self.hidden: set[tuple] = set()
+        self.equations: list[tuple[dict[tuple, float], float]] = []
+        self.at_most: list[tuple[tuple, tuple]] = []
+
+    def cell(self, key: tuple, true_value, shown_value) -> None:
+        """A count: its true (board) value, and what the public table shows."""
+        true_value = float(true_value)
+        if key in self.truth and self.truth[key] != true_value:
+            raise AssertionError(f"{key}: two true values {self.truth[key]}, {true_value}")
+        self.truth[key] = true_value
+        if is_hidden(shown_value):
+            self.hidden.add(key)
+        elif shown_value is not None and not (
+            isinstance(shown_value, float) and math.isnan(shown_value)
+        ):
+            assert float(shown_value) == true_value, f"{key}: shows {shown_value}, is {true_value}"
+
+    def sum(self, total: tuple, parts: list[tuple]) -> None:
+        """The reader knows ``total`` is the sum of ``parts`` (keys not known are dropped)."""
+        parts = [p for p in parts if p in self.truth]
+        if total in self.truth and parts:
+            row = {total: 1.0}
+            for p in parts:
+                row[p] = row.get(p, 0.0) - 1.0
+            self.equations.append((row, 0.0))
+
+    def bound(self, key: tuple, upper: tuple) -> None:
+        """The reader knows the count at ``key`` is at most the count at ``upper``."""
+        if key in self.truth and upper in self.truth:
+            self.at_most.append((key, upper))
+
+    def recoverable(self) -> list[str]:
+        """Every hidden count a reader can recover, or prove to be from 1 to the threshold."""
+        unknown = sorted(self.hidden, key=str)
+        index = {k: i for i, k in enumerate(unknown)}
+        a_eq, b_eq, a_ub, b_ub = [], [], [], []
+        for row, rhs in self.equations:
+            coefs = np.zeros(len(unknown))
+            constant = rhs
+            for key, c in row.items():
+                if key in index:
+                    coefs[index[key]] += c
+                else:
+                    constant -= c * self.truth[key]
+            if coefs.any():
+                a_eq.append(coefs)
+                b_eq.append(constant)
+        for key, upper in self.at_most:
+            coefs = np.zeros(len(unknown))
+            constant = 0.0
+            for k, c in ((key, 1.0), (upper, -1.0)):
+                if k in index:
+                    coefs[index[k]] += c
+                else:
+                    constant -= c * self.truth[k]
+            if coefs.any():
+                a_ub.append(coefs)
+                b_ub.append(constant)
+        found = []
+        for key, i in index.items():
+            lo, hi = self._extreme(i, len(unknown), a_eq, b_eq, a_ub, b_ub)
+            least, most = math.ceil(lo - 1e-6), (hi if math.isinf(hi) else math.floor(hi + 1e-6))
+            value = self.truth[key]
+            if most - least < 1:
+                found.append(f"{key} = {value:.0f} can be worked out (only {least} fits)")
+            elif 1 <= value <= self.threshold and least >= 1 and most <= self.threshold:
+                found.append(f"{key} is known to be from {least} to {most}")
+        return found
+
+    @staticmethod
+    def _extreme(i, n, a_eq, b_eq, a_ub, b_ub) -> tuple[float, float]:
+        if not a_eq and not a_ub:
+            return 0.0, math.inf
+        problem = {
+            "A_eq": np.array(a_eq) if a_eq else None,
+            "b_eq": np.array(b_eq) if b_eq else None,
+            "A_ub": np.array(a_ub) if a_ub else None,
+            "b_ub": np.array(b_ub) if b_ub else None,
+            "bounds": (0, None),
+            "method": "highs",
+        }
+        c = np.zeros(n)
+        c[i] = 1.0
+        low = linprog(c, **problem)
+        high = linprog(-c, **problem)
+        assert low.status in (0, 3) and high.status in (0, 3), "the relations do not hold"
+        return (low.fun if low.status == 0 else 0.0), (-high.fun if high.status == 0 else math.inf)
