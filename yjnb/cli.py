@@ -38,6 +38,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--output-dir", metavar="DIR", help="default: outputs/")
     run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    run.add_argument(
+        "--engine",
+        choices=("fork", "kernel"),
+        default="fork",
+        help="fork (default): each notebook in a fresh process forked from one that has "
+        "already imported everything; kernel: each in a fresh Jupyter kernel, as plain "
+        "papermill does (slower; for debugging)",
+    )
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild authorities whose inputs, notebooks and yjnb are unchanged since their "
+        "last build (by default those are reused)",
+    )
 
     validate = commands.add_parser("validate", help="check every input; writes nothing")
     _selectors(validate)
@@ -104,6 +118,8 @@ def _run(args: argparse.Namespace, workspace: Workspace) -> int:
         jobs=args.jobs,
         progress=False if args.no_progress else None,
         profiles=profiles,
+        engine=args.engine,
+        force=args.force,
     )
     print(summary.report())
     for page in summary.index_pages:

@@ -2,29 +2,64 @@
 
 Each authority builds into a staging folder beside its outputs; only when every section has
 executed and published is the old folder swapped for the new one. A failure stops only its
-own authority, and leaves what was published before untouched.
+own authority, and leaves what was published before untouched. An authority whose inputs,
+notebooks and yjnb are unchanged since its last build is reused, not rebuilt.
+
+The work is done by processes forked from one pre-imported worker server
+(:mod:`yjnb.workers`): a fresh process per notebook, without paying for a fresh Python and
+fresh imports each time.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
 import tempfile
 import time
-import uuid
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections import deque
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-import nbformat
 from tqdm import tqdm
 
 from yjnb.config import PROFILES, PlanConfig, Section, load_plan
 from yjnb.errors import InputError
-from yjnb.paths import Workspace
+from yjnb.paths import PACKAGE_DIR, Workspace
+from yjnb.workers import (
+    ENGINES,
+    SERVER_COMMAND,
+    START_ATTEMPTS,
+    START_BACKOFF,
+    AuthorityTask,
+    SectionFailed,
+    execute_section,
+)
+
+__all__ = [
+    "ENGINES",
+    "NOTEBOOK_PARAMETERS",
+    "Failure",
+    "Job",
+    "RunSummary",
+    "SectionFailed",
+    "build_inputs",
+    "execute_section",
+    "notebook_problem",
+    "plan_jobs",
+    "run",
+]
 
 NOTEBOOK_PARAMETERS = ("authority", "year", "profiles", "params_dir", "data_dir")
+SERVER_READY_TIMEOUT = 120.0  # seconds for the worker server to import everything
+STOP_GRACE = 30.0  # seconds the worker processes get to stop before they are killed
 
 
 @dataclass
@@ -37,15 +72,21 @@ class Failure:
     error: str
 
     def __str__(self) -> str:
-        where = f"{self.section}, {self.cell}" if self.cell else self.section
-        return f"{self.authority}: {where}: {self.error}"
+        where = [part for part in (self.section, self.cell) if part]
+        return ": ".join(
+            [self.authority, ", ".join(where), self.error]
+            if where
+            else [self.authority, self.error]
+        )
 
 
 @dataclass
 class RunSummary:
-    """What a batch built and what failed."""
+    """What a batch built, reused and failed."""
 
     built: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    years: set[str] = field(default_factory=set)
     failures: list[Failure] = field(default_factory=list)
     notebooks_executed: int = 0
     seconds: float = 0.0
@@ -53,15 +94,20 @@ class RunSummary:
 
     @property
     def ok(self) -> bool:
-        """True when every selected authority built."""
+        """True when every selected authority built or was reused."""
         return not self.failures
 
     def report(self) -> str:
         """A plain-text summary for the terminal."""
-        lines = [
+        lines = [f"{slug}: unchanged since last build, reused" for slug in self.reused]
+        lines.append(
             f"Built {len(self.built)} authorities ({self.notebooks_executed} notebooks) "
             f"in {self.seconds:.1f} s."
-        ]
+        )
+        if self.reused:
+            lines.append(
+                f"Reused {len(self.reused)} unchanged authorities (--force rebuilds them)."
+            )
         if self.failures:
             lines.append(f"{len(self.failures)} authorities failed:")
             lines += [f"  - {failure}" for failure in self.failures]
@@ -80,105 +126,6 @@ class Job:
     profiles: tuple[str, ...]
 
 
-def _ipc_kernel_manager() -> type:
-    # Kernels talk over local sockets, not TCP ports: no port clashes between parallel
-    # workers, and no unencrypted-TCP warning from every kernel.
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import CaselessStrEnum, default
-
-    class IPCKernelManager(AsyncKernelManager):
-        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
-
-        @default("ip")
-        def _unique_socket_prefix(self) -> str:
-            # The default prefix is 'kernel-ipc' in the cwd, shared by parallel kernels.
-            return os.path.join(tempfile.gettempdir(), f"yjnb-kernel-{uuid.uuid4().hex}")
-
-    return IPCKernelManager
-
-
-class SectionFailed(Exception):
-    """A notebook cell raised: which cell (as numbered in the source notebook) and why."""
-
-    def __init__(self, cell: str, error: str):
-        super().__init__(cell, error)
-        self.cell, self.error = cell, error
-
-
-def execute_section(notebook: Path, output: Path, parameters: dict[str, Any]) -> float:
-    """Execute one section notebook with Papermill; returns seconds taken.
-
-    Raises
-    ------
-    SectionFailed
-        Naming the failing cell as numbered in the source notebook (papermill's injected
-        parameters cell is not counted) with its first line of code.
-    """
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    started = time.perf_counter()
-    try:
-        papermill.execute_notebook(
-            str(notebook),
-            str(output),
-            parameters=parameters,
-            progress_bar=False,
-            report_mode=True,
-            cwd=str(notebook.parent),
-            kernel_manager_class=_ipc_kernel_manager(),
-        )
-    except PapermillExecutionError as exc:
-        cells = nbformat.read(output, as_version=4).cells[: exc.cell_index]
-        injected = sum("injected-parameters" in c.metadata.get("tags", []) for c in cells)
-        code = exc.source.strip().splitlines()[-1] if exc.source.strip() else ""
-        cell = f"cell {exc.cell_index + 1 - injected} ({code})"
-        raise SectionFailed(cell, f"{exc.ename}: {exc.evalue}".strip()) from None
-    return time.perf_counter() - started
-
-
-def publish_job(job: Job, timings: dict[str, float], workspace: Workspace) -> None:
-    """Publish a staged authority, then swap it into place."""
-    from yjnb.load import LocalData, load_local, load_national
-    from yjnb.publish import Executed, publish_authority
-
-    executed = [
-        Executed(s, nbformat.read(job.staging / "notebooks" / f"{s.id}.ipynb", 4), timings[s.id])
-        for s in job.sections
-    ]
-    national = load_national(workspace.data_dir)
-    local: LocalData = load_local(workspace.data_dir, job.slug, national)
-    inputs = _inputs(workspace, job.slug, local)
-    publish_authority(
-        job.staging, job.slug, job.config, executed, inputs, job.parameters, job.profiles
-    )
-    _swap(job.staging, workspace.output_dir / job.config.year / job.slug)
-
-
-def _inputs(workspace: Workspace, slug: str, local: Any) -> dict[str, Path]:
-    found = {workspace.shown(p): p for p in sorted((workspace.params_dir / slug).rglob("*"))}
-    found.update(
-        {workspace.shown(p): p for p in sorted((workspace.data_dir / "national").glob("*.csv"))}
-    )
-    found.update({workspace.shown(p): p for p in local.files.values()})
-    return {name: path for name, path in found.items() if path.is_file()}
-
-
-def _swap(staging: Path, target: Path) -> None:
-    # Rename is atomic on one filesystem; the old build is removed only once the new is in place.
-    old = target.with_name(f".old-{target.name}-{os.getpid()}")
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _failure_from(slug: str, section: str, exc: BaseException) -> Failure:
-    if isinstance(exc, SectionFailed):
-        return Failure(slug, section, exc.cell, exc.error)
-    return Failure(slug, section, "", f"{type(exc).__name__}: {exc}")
-
-
 def notebook_problem(notebook: Path) -> str | None:
     """Why a section notebook cannot be run with yjnb's parameters, or None if it can.
 
@@ -195,15 +142,81 @@ def notebook_problem(notebook: Path) -> str | None:
     return None
 
 
+def build_inputs(
+    workspace: Workspace, slug: str, sections: tuple[Section, ...]
+) -> dict[str, Path]:
+    """Every file an authority's build reads, by the name the manifest gives it.
+
+    Its params folder, the national data, its local data files and the section notebooks.
+    """
+    from yjnb.schemas import LOCAL_FILES
+
+    found = {workspace.shown(p): p for p in sorted((workspace.params_dir / slug).rglob("*"))}
+    found.update(
+        {workspace.shown(p): p for p in sorted((workspace.data_dir / "national").glob("*.csv"))}
+    )
+    local = workspace.data_dir / "local" / slug
+    found.update({workspace.shown(local / s.name): local / s.name for s in LOCAL_FILES.values()})
+    found.update(
+        {f"notebooks/{s.id}.ipynb": workspace.notebooks_dir / f"{s.id}.ipynb" for s in sections}
+    )
+    return {name: path for name, path in found.items() if path.is_file()}
+
+
+def code_fingerprint() -> str:
+    """A digest of yjnb's own code and templates: a changed yjnb is never reused."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(PACKAGE_DIR)).encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _unchanged(
+    workspace: Workspace,
+    slug: str,
+    config: PlanConfig,
+    sections: tuple[Section, ...],
+    parameters: dict[str, Any],
+    build: dict[str, str],
+) -> bool:
+    """True if the last build of this authority had exactly these inputs, notebooks and yjnb."""
+    from yjnb.publish import sha256, versions
+
+    built = workspace.output_dir / config.year / slug
+    try:
+        manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    inputs = build_inputs(workspace, slug, sections)
+    return (
+        isinstance(manifest, dict)
+        and manifest.get("build", {}).get("code") == build["code"]
+        and manifest.get("parameters") == parameters
+        and list(manifest.get("timings", {})) == [s.id for s in sections]
+        and manifest.get("versions") == versions()
+        and manifest.get("inputs") == {name: sha256(path) for name, path in inputs.items()}
+        and all((built / p / "plan.html").is_file() for p in parameters["profiles"])
+    )
+
+
 def plan_jobs(
     workspace: Workspace,
     slugs: list[str],
     year: str | None,
     profiles: tuple[str, ...],
     summary: RunSummary,
+    force: bool = False,
+    build: dict[str, str] | None = None,
 ) -> list[Job]:
-    """Load every selected authority's settings; record those that cannot even start."""
+    """Load every selected authority's settings; record those that cannot even start.
+
+    Unless ``force``, an authority unchanged since its last build is recorded as reused.
+    """
     jobs = []
+    problems: dict[Path, str | None] = {}  # one check per notebook, not per authority
+    build = build or {"code": code_fingerprint()}
     for slug in slugs:
         try:
             config = load_plan(workspace.params_dir, slug, overrides={"year": year})
@@ -211,18 +224,16 @@ def plan_jobs(
             summary.failures.append(Failure(slug, "plan.yaml", "", str(exc)))
             continue
         sections = tuple(config.plan_sections())
-        unusable = [
-            Failure(slug, s.id, "", problem)
-            for s in sections
-            if (problem := notebook_problem(workspace.notebooks_dir / f"{s.id}.ipynb"))
-        ]
+        unusable = []
+        for section in sections:
+            notebook = workspace.notebooks_dir / f"{section.id}.ipynb"
+            if notebook not in problems:
+                problems[notebook] = notebook_problem(notebook)
+            if problems[notebook]:
+                unusable.append(Failure(slug, section.id, "", problems[notebook]))
         if unusable:
             summary.failures += unusable
             continue
-        year_dir = workspace.output_dir / config.year
-        year_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".staging-{slug}-", dir=year_dir))
-        (staging / "notebooks").mkdir()
         parameters = {
             "authority": slug,
             "year": config.year,
@@ -230,8 +241,87 @@ def plan_jobs(
             "params_dir": str(workspace.params_dir),
             "data_dir": str(workspace.data_dir),
         }
+        summary.years.add(config.year)
+        if not force and _unchanged(workspace, slug, config, sections, parameters, build):
+            summary.reused.append(slug)
+            continue
+        year_dir = workspace.output_dir / config.year
+        year_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".staging-{slug}-", dir=year_dir))
+        (staging / "notebooks").mkdir()
         jobs.append(Job(slug, config, sections, staging, parameters, profiles))
     return jobs
+
+
+class WorkerServer:
+    """The runner's side of the worker server (:mod:`yjnb.workers`).
+
+    The server runs in its own process group, so the runner can stop it and every process
+    it forked with one signal, and a Ctrl-C in the terminal reaches only the runner.
+    """
+
+    def __init__(self) -> None:
+        for attempt in range(1, START_ATTEMPTS + 1):
+            ours, theirs = socket.socketpair()
+            env = dict(os.environ)
+            env["PYTHONPATH"] = os.pathsep.join(
+                p for p in (str(PACKAGE_DIR.parent), env.get("PYTHONPATH")) if p
+            )
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", SERVER_COMMAND, str(theirs.fileno())],
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+                env=env,
+                process_group=0,
+            )
+            theirs.close()
+            self.conn = Connection(ours.detach())
+            if self._ready():
+                return
+            self.stop()
+            if attempt < START_ATTEMPTS:
+                time.sleep(START_BACKOFF * 2 ** (attempt - 1))
+        raise RuntimeError(
+            f"the worker process did not start ({START_ATTEMPTS} attempts); "
+            "its error is shown above"
+        )
+
+    def _ready(self) -> bool:
+        try:
+            if not self.conn.poll(SERVER_READY_TIMEOUT):
+                return False
+            return self.conn.recv()[0] == "ready"
+        except (EOFError, OSError):
+            return False
+
+    def send(self, task: AuthorityTask) -> None:
+        """Hand over one authority to build."""
+        self.conn.send(task)
+
+    def receive(self) -> tuple:
+        """The next report from the workers (EOFError if the server has gone)."""
+        return self.conn.recv()
+
+    def close(self) -> None:
+        """Let the server finish: it exits once told there is no more work."""
+        self.conn.close()
+        try:
+            self.process.wait(STOP_GRACE)
+        except subprocess.TimeoutExpired:
+            self.stop()
+
+    def stop(self) -> None:
+        """Stop the server and every process it started; each stops the ones it started."""
+        self.conn.close()
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+                self.process.wait(STOP_GRACE)
+            except ProcessLookupError:
+                pass
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
 
 
 def run(
@@ -241,60 +331,114 @@ def run(
     jobs: int | None = None,
     progress: bool | None = None,
     profiles: tuple[str, ...] | None = None,
+    engine: str = "fork",
+    force: bool = False,
 ) -> RunSummary:
-    """Build every section of every selected authority, then the index of each year built."""
+    """Build every section of every selected authority, then the index of each year built.
+
+    Parameters
+    ----------
+    workspace
+        Where inputs are read and outputs written.
+    slugs
+        Authorities to build; default: every one under params/.
+    year
+        Overrides each plan.yaml's year.
+    jobs
+        Notebooks executing at once; default: the number of cores.
+    progress
+        Show a progress bar with the time left; default: when writing to a terminal.
+    profiles
+        Profiles to publish; default: both.
+    engine
+        ``fork`` (default): each notebook in a fresh process forked from a pre-imported one.
+        ``kernel``: each notebook in a fresh Jupyter kernel, as plain Papermill does.
+    force
+        Rebuild authorities that are unchanged since their last build (otherwise reused).
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}: expected one of {ENGINES}")
     started = time.perf_counter()
     summary = RunSummary()
-    selected = slugs or workspace.authorities()
-    planned = plan_jobs(workspace, selected, year, profiles or PROFILES, summary)
-    total = sum(len(job.sections) for job in planned)
-    bar = tqdm(total=total, unit="notebook", disable=None if progress is None else not progress)
-    pending: dict[Future, tuple[Job, str]] = {}
-    timings: dict[str, dict[str, float]] = {job.slug: {} for job in planned}
-    failed: set[str] = set()
-    workers = jobs or os.cpu_count() or 1
+    build = {"code": code_fingerprint(), "engine": engine}
+    planned = plan_jobs(
+        workspace,
+        slugs or workspace.authorities(),
+        year,
+        profiles or PROFILES,
+        summary,
+        force=force,
+        build=build,
+    )
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for job in planned:
-                for section in job.sections:
-                    notebook = workspace.notebooks_dir / f"{section.id}.ipynb"
-                    output = job.staging / "notebooks" / f"{section.id}.ipynb"
-                    future = pool.submit(execute_section, notebook, output, job.parameters)
-                    pending[future] = (job, section.id)
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    job, step = pending.pop(future)
-                    if future.cancelled():
-                        continue
-                    exc = future.exception()
-                    if exc is not None:
-                        summary.failures.append(_failure_from(job.slug, step, exc))
-                        failed.add(job.slug)
-                        _cancel(pending, job.slug)
-                        continue
-                    if step == "publish":
-                        summary.built.append(job.slug)
-                        continue
-                    timings[job.slug][step] = future.result()
-                    summary.notebooks_executed += 1
-                    bar.update()
-                    if len(timings[job.slug]) == len(job.sections) and job.slug not in failed:
-                        publish = pool.submit(publish_job, job, timings[job.slug], workspace)
-                        pending[publish] = (job, "publish")
+        if planned:
+            _build(workspace, planned, summary, jobs or os.cpu_count() or 1, progress, build)
     finally:
-        bar.close()
         for job in planned:
             shutil.rmtree(job.staging, ignore_errors=True)
     from yjnb.publish import write_index
 
-    for year_label in sorted({job.config.year for job in planned}):
+    for year_label in sorted(summary.years):
         summary.index_pages.append(write_index(workspace.output_dir / year_label, year_label))
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _cancel(pending: dict[Future, tuple[Job, str]], slug: str) -> None:
-    for future, (job, _) in list(pending.items()):
-        if job.slug == slug and future.cancel():
-            del pending[future]
+def _build(
+    workspace: Workspace,
+    planned: list[Job],
+    summary: RunSummary,
+    workers: int,
+    progress: bool | None,
+    build: dict[str, str],
+) -> None:
+    # Authorities build side by side, each running `concurrency` notebooks at a time, so
+    # that one authority alone still uses every core.
+    engine = build["engine"]
+    at_once = max(1, min(workers, len(planned)))
+    concurrency = max(1, workers // at_once)
+    total = sum(len(job.sections) for job in planned)
+    queue = deque(planned)
+    active: set[str] = set()
+    reported: set[str] = set()
+    server = WorkerServer()
+    bar = tqdm(
+        total=total,
+        unit="notebook",
+        desc="Building",
+        disable=None if progress is None else not progress,
+    )
+    try:
+        while queue or active:
+            while queue and len(active) < at_once:
+                job = queue.popleft()
+                server.send(AuthorityTask(job, workspace, engine, concurrency, build))
+                active.add(job.slug)
+            try:
+                report = server.receive()
+            except EOFError:
+                for slug in sorted(active | {job.slug for job in queue}):
+                    summary.failures.append(Failure(slug, "", "", "the worker process stopped"))
+                break
+            kind = report[0]
+            if kind == "executed":
+                summary.notebooks_executed += 1
+                bar.update()
+            elif kind == "failed":
+                summary.failures.append(report[1])
+                reported.add(report[1].authority)
+            elif kind == "built":
+                summary.built.append(report[1])
+                reported.add(report[1])
+            elif kind == "ended":
+                slug, how = report[1], report[2]
+                active.discard(slug)
+                if slug not in reported:
+                    reason = f"its build process {how}" if how else "its build process stopped"
+                    summary.failures.append(Failure(slug, "", "", reason))
+    except BaseException:
+        bar.close()
+        server.stop()
+        raise
+    bar.close()
+    server.close()
