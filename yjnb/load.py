@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import csv
 import functools
-import hashlib
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from yjnb.errors import InputError, Problem, display_path
+from yjnb.kpi_checks import check_kpi_rows, is_total
 from yjnb.periods import is_financial_year
 from yjnb.schemas import (
     AREA_GROUP_TYPES,
@@ -78,43 +78,6 @@ class LocalData:
     audits: pd.DataFrame | None
     files: dict[str, Path]
     warnings: tuple[Problem, ...] = ()
-
-
-# --- reuse in batch workers ------------------------------------------------------------------
-
-_remembered: dict[tuple[str, tuple[tuple[str, str], ...]], object] | None = None
-
-
-def remember_loads() -> None:
-    """Keep what this process loads, for the processes it forks (the batch runner's workers).
-
-    Every section notebook of a batch reads the same files. A worker process that calls
-    this and loads once before forking a process per notebook lets every notebook reuse
-    the result instead of reading and validating the files again. Entries are keyed by the
-    folder and the bytes of every file in it, so a changed file is read afresh; results are
-    the same either way.
-    """
-    global _remembered
-    _remembered = {}
-
-
-def _remembered_by_contents(folder_of: Callable[..., Path]) -> Callable:
-    def decorate(load: Callable) -> Callable:
-        @functools.wraps(load)
-        def load_or_reuse(*args, **kwargs):
-            folder = folder_of(*args, **kwargs)
-            if _remembered is None or not folder.is_dir():
-                return load(*args, **kwargs)
-            files = sorted(p for p in folder.iterdir() if p.is_file())
-            digests = tuple((p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in files)
-            key = (str(folder.resolve()), digests)
-            if key not in _remembered:
-                _remembered[key] = load(*args, **kwargs)
-            return _remembered[key]
-
-        return load_or_reuse
-
-    return decorate
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -384,11 +347,12 @@ def _check_kpis(cells: pd.DataFrame, shown: str) -> list[Problem]:
             message = f"is not a cohort of the kpi {kpi}"
             problems.append(Problem(shown, message, row, "cohort", cohort, expected))
         headline = HEADLINE_CATEGORIES.get(measure)
-        if headline and pd.notna(category) and category not in headline:
+        stated_total = pd.notna(category) and is_total(pd.Series([category])).iloc[0]
+        if headline and pd.notna(category) and category not in headline and not stated_total:
             expected = " or ".join(headline) + " (the headline figure reads these)"
             message = f"is not a category of {measure}"
             problems.append(Problem(shown, message, row, "category", category, expected))
-    return problems
+    return problems + check_kpi_rows(cells, shown)
 
 
 def _is_total_row(agency: pd.Series) -> pd.Series:
@@ -441,7 +405,9 @@ def _check_cohort(cells: pd.DataFrame, shown: str) -> list[Problem]:
         return []
     backwards = iso_dates(cells["disposal_start"]) > iso_dates(cells["disposal_end"])
     expected = "a date on or after disposal_start"
-    return _flag(cells, backwards, "disposal_end", shown, "is before disposal_start", expected)
+    message = "is before disposal_start (value withheld: child-level data)"
+    found = _flag(cells, backwards, "disposal_end", shown, message, expected)
+    return [replace(p, value=None) for p in found]
 
 
 # --- one file, then all files -------------------------------------------------------------------
@@ -523,7 +489,6 @@ def check_national(data_dir: Path) -> list[Problem]:
     return _national(data_dir)[1]
 
 
-@_remembered_by_contents(lambda data_dir: Path(data_dir) / "national")
 def load_national(data_dir: Path) -> NationalData:
     """Read and validate areas.csv, neighbours.csv and counts.csv.
 
@@ -601,7 +566,6 @@ def check_local(data_dir: Path, slug: str, national: NationalData | None = None)
     return _local(data_dir, slug)[1]
 
 
-@_remembered_by_contents(lambda data_dir, slug, *_, **__: Path(data_dir) / "local" / slug)
 def load_local(data_dir: Path, slug: str, national: NationalData | None = None) -> LocalData:
     """Read and validate one authority's returns; only kpis.csv is required.
 
@@ -635,6 +599,9 @@ def load_local(data_dir: Path, slug: str, national: NationalData | None = None) 
     }
     if frames["budget"] is not None:
         frames["budget"] = _tidy_budget(frames["budget"])
+    # Stated totals were checked against their categories; the tables compute their own.
+    kpis = frames["kpis"]
+    frames["kpis"] = kpis[~is_total(kpis["category"])].reset_index(drop=True)
     files = {n: folder / s.name for n, s in LOCAL_FILES.items() if cells[n] is not None}
     return LocalData(**frames, files=files, warnings=warnings)
 

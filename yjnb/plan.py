@@ -8,7 +8,7 @@ execution serves both the board and the public pages.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +23,7 @@ from yjnb.load import LocalData, NationalData, load_local, load_national
 from yjnb.narrative import render_narrative
 from yjnb.paths import Workspace
 from yjnb.placeholders import placeholder_values
+from yjnb.suppress import Protected
 from yjnb.tables import Table
 from yjnb.validate import check_plan_codes
 
@@ -32,6 +33,7 @@ ILLUSTRATIVE_TEXT = (
 )
 TABLE_MIME = "application/vnd.yjnb.table+json"
 WARNING_MIME = "application/vnd.yjnb.warning+json"
+Shown = Table | Chart | Protected
 
 
 @dataclass
@@ -87,26 +89,38 @@ class Plan:
             body = f'<p class="yjnb-flag-block">{ILLUSTRATIVE_TEXT}</p>{body}'
         self._emit(lambda _profile: {"text/html": f'<div class="yjnb-narrative">{body}</div>'})
 
-    def show(self, item: Table | Chart) -> None:
-        """Display a table or chart (published national figures: the same in every profile).
+    def show(self, item: Shown | Sequence[Shown]) -> None:
+        """Display a table or chart, or several in order.
 
-        A chart's data table is published with it, as tables/<id>.csv.
+        Published national figures are the same in every profile. Figures from local counts
+        of children (:class:`~yjnb.suppress.Protected`) are drawn for each profile: whole
+        for the board, with statistical disclosure control in public (counts from 1 to
+        plan.yaml's ``suppression_threshold`` shown as [c]). A chart's data table is
+        published with it, as tables/<id>.csv.
         """
-        table = item.data if isinstance(item, Chart) else item
-        bundle = {
-            "text/html": item.to_html(),
-            "text/plain": item.to_text(),
-            TABLE_MIME: {"id": table.id, "caption": table.caption, "csv": table.to_csv()},
-        }
+        if isinstance(item, list | tuple):
+            for one in item:
+                self.show(one)
+            return
+        if isinstance(item, Protected):
+            threshold = self.config.suppression_threshold
+            self._emit(lambda profile: _bundle(item.for_profile(profile, threshold)))
+            return
+        bundle = _bundle(item)
         self._emit(lambda _profile: bundle)
 
-    def export(self, table: Table) -> None:
+    def export(self, table: Table | Protected) -> None:
         """Publish a table as CSV and spreadsheet only (too long to read as a page)."""
-        payload = {"id": table.id, "caption": table.caption, "csv": table.to_csv()}
-        text = f"{table.caption}: {len(table.data)} rows, written to tables/{table.id}.csv"
-        self._emit(
-            lambda _p: {TABLE_MIME: payload, "text/plain": text}, metadata={"export_only": True}
-        )
+        threshold = self.config.suppression_threshold
+
+        def bundle(profile: str) -> dict[str, Any]:
+            shown = (
+                table.for_profile(profile, threshold) if isinstance(table, Protected) else table
+            )
+            text = f"{shown.caption}: {len(shown.data)} rows, written to tables/{shown.id}.csv"
+            return {TABLE_MIME: _payload(shown), "text/plain": text}
+
+        self._emit(bundle, metadata={"export_only": True})
 
     def data_notes(self, *about: str) -> None:
         """Display the data-quality notes (board profile only).
@@ -159,6 +173,19 @@ class Plan:
         for profile in profiles or self.profiles:
             if profile in self.profiles:
                 _display(bundle(profile), {"yjnb": {"profile": profile, **(metadata or {})}})
+
+
+def _payload(table: Table) -> dict[str, Any]:
+    return {"id": table.id, "caption": table.caption, "csv": table.to_csv()}
+
+
+def _bundle(item: Table | Chart) -> dict[str, Any]:
+    table = item.data if isinstance(item, Chart) else item
+    return {
+        "text/html": item.to_html(),
+        "text/plain": item.to_text(),
+        TABLE_MIME: _payload(table),
+    }
 
 
 def _concerns(problem: Problem, about: tuple[str, ...]) -> bool:

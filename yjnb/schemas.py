@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -53,6 +53,26 @@ HEADLINE_CATEGORIES: dict[str, tuple[str, ...]] = {
     "formal_plan": ("Yes", "No"),
     "outcome": ("Completed", "Not completed"),
 }
+
+# The children an exclusive measure counts, where that is not every child in the cohort:
+# (kpi, measure) -> (base measure, base category). Its counts for a period must add up to
+# the base measure's total (base category None) or to the count of the base category, so
+# "of those with an identified need, how many were referred" is checked as such.
+MEASURE_BASES: dict[tuple[str, str], tuple[str, str | None]] = {
+    ("accommodation", "accommodation_type"): ("suitability", None),
+    ("ete", "ete_type"): ("suitability", None),
+    ("ete", "hours_offered"): ("suitability", None),
+    ("ete", "hours_attended"): ("suitability", None),
+    ("mental_health", "referred"): ("identified_need", "Yes"),
+    ("mental_health", "attended"): ("referred", "Yes"),
+    ("substance_misuse", "referred"): ("identified_need", "Yes"),
+    ("substance_misuse", "attended"): ("referred", "Yes"),
+    ("oocd", "disposal_type"): ("outcome", None),
+}
+# Cohorts that together make up another: (whole, parts) for the ete kpi.
+COHORT_PARTS: tuple[str, tuple[str, ...]] = ("all", ("statutory_school_age", "post_16"))
+# A category with this label (any case) is a stated total: checked, then left out.
+TOTAL_CATEGORY = "Total"
 
 BOARD_STATUSES: tuple[str, ...] = ("present", "deputy", "apologies", "absent")
 AREA_TYPES: tuple[str, ...] = ("la", "yjs", "pcc", "region", "nation")
@@ -218,6 +238,11 @@ def _date(name: str, required: bool = True) -> ColumnSpec:
     return _col(name, IS_DATE, kind="date", required=required)
 
 
+def _private(column: ColumnSpec) -> ColumnSpec:
+    # Every column of cohort.csv is child-level: messages never quote its values.
+    return replace(column, private=True)
+
+
 def _optional(name: str, expected: str, *rules: Rule, **kw) -> ColumnSpec:
     return _col(name, *rules, expected=expected + ", or blank", required=False, **kw)
 
@@ -304,9 +329,11 @@ COHORT = FileSpec(
     (
         _col("child_ref", expected="the child's reference", private=True),
         _col("disposal_type", expected="the type of disposal", private=True),
-        _date("disposal_start"),
-        _date("disposal_end", required=False),
-        _optional("age", "age in years", IS_NUMBER, WHOLE, AGE_IN_RANGE, kind="integer"),
+        _private(_date("disposal_start")),
+        _private(_date("disposal_end", required=False)),
+        _optional(
+            "age", "age in years", IS_NUMBER, WHOLE, AGE_IN_RANGE, kind="integer", private=True
+        ),
         *(
             _optional(name, f"the child's {name.replace('_', ' ')}", private=True)
             for name in ("sex", "ethnicity", "send", "care_status", "offence_group")

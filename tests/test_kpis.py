@@ -1,0 +1,172 @@
+"""The ten KPIs: figures, percentages, changes, headlines and board attendance."""
+
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+import yjnb
+from yjnb.board import board_attendance_table, board_kpi_table
+from yjnb.kpi_charts import kpi_chart
+from yjnb.kpi_summary import kpi_headlines
+from yjnb.kpi_tables import KPI_COLUMNS, kpi_table
+from yjnb.kpis import kpi_periods, kpi_specs, quarter_before, quarter_of
+from yjnb.shown import change_text, change_words, percent
+
+WF = "westmorland-and-furness"
+REQUIRED = ["period", "kpi", "cohort", "measure", "category", "count", "percent"]
+KPIS = ["accommodation", "ete", "send", "mental_health", "substance_misuse", "oocd",
+        "wider_services", "serious_violence", "victims"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return yjnb.open_plan(WF)
+
+
+def rows(table, **where):
+    data = table.data
+    for column, value in where.items():
+        data = data[data[column] == value]
+    return data
+
+
+def test_percent_rounds_half_up_and_says_nothing_without_a_total():
+    assert percent(12, 33) == Decimal("36.4")  # printed as 36.3% in the seed plan
+    assert percent(1, 8) == Decimal("12.5") and percent(1, 0) is None
+
+
+@pytest.mark.parametrize(
+    ("now", "before", "words"),
+    [(5, 2, "▲ up 3"), (2, 5, "▼ down 3"), (4, 4, "● no change"), (4, None, "—")],
+)
+def test_changes_have_an_arrow_a_word_and_a_number(now, before, words):
+    assert change_words(now, before) == words
+
+
+def test_change_text_adds_percentage_points_and_hides_with_its_counts():
+    assert change_text(22, 20, False, Decimal("1.3")) == "▲ up 2 (+1.3 points)"
+    assert change_text(22, 20, True, Decimal("1.3")) == "[c]"
+
+
+def test_quarters_follow_the_financial_year():
+    assert quarter_before("2023-24 Q1") == "2022-23 Q4"
+    assert quarter_before("2023-24 Q3") == "2023-24 Q2"
+    assert quarter_of(pd.Timestamp("2024-03-21")) == "2023-24 Q4"
+
+
+def test_the_year_reported_is_the_one_before_the_plan(plan):
+    periods = kpi_periods(plan.local.kpis, "2024-25")
+    assert periods.year == "2023-24" and len(periods.quarters) == 4
+    assert periods.previous == {"2023-24 Q2": "2023-24 Q1", "2023-24 Q3": "2023-24 Q2",
+                                "2023-24 Q4": "2023-24 Q3"}  # fmt: skip
+
+
+@pytest.mark.parametrize("kpi", KPIS)
+def test_every_kpi_table_has_the_spec_columns_and_every_quarter(plan, kpi):
+    table = kpi_table(plan, kpi).for_profile("board", 5)
+    assert table.id == f"kpi_{kpi}" and table.illustrative
+    assert set(REQUIRED) <= set(table.data.columns)
+    assert set(table.data["period"]) == {"2023-24 Q1", "2023-24 Q2", "2023-24 Q3",
+                                         "2023-24 Q4", "2023-24"}  # fmt: skip
+    assert "[c]" not in table.to_csv()
+    assert table.caption.startswith(f"KPI {kpi_specs()[kpi].number} ")
+
+
+def test_accommodation_figures_match_the_return(plan):
+    table = kpi_table(plan, "accommodation").for_profile("board", 5)
+    suitable = rows(table, measure="suitability", category="Suitable").set_index("period")
+    kpis = plan.local.kpis
+    mine = kpis[(kpis["kpi"] == "accommodation") & (kpis["measure"] == "suitability")]
+    q1 = mine[mine["period"] == "2023-24 Q1"].set_index("category")["count"]
+    assert suitable.loc["2023-24 Q1", "count"] == q1["Suitable"]
+    assert suitable.loc["2023-24 Q1", "total"] == q1.sum()
+    assert suitable.loc["2023-24 Q1", "percent"] == float(percent(q1["Suitable"], q1.sum()))
+    year = mine[mine["category"] == "Suitable"]["count"].sum()
+    assert suitable.loc["2023-24", "count"] == year
+    q2 = suitable.loc["2023-24 Q2"]
+    assert q2["change"] == q2["count"] - suitable.loc["2023-24 Q1", "count"]
+    assert q2["change_in_words"].startswith(("▲ up", "▼ down", "● no change"))
+
+
+def test_measures_where_a_child_counts_twice_have_no_percentages(plan):
+    table = kpi_table(plan, "wider_services").for_profile("board", 5)
+    assert table.data["percent"].isna().all()
+    assert any("more than one category" in note for note in table.notes)
+
+
+def test_ete_is_shown_for_each_cohort(plan):
+    table = kpi_table(plan, "ete").for_profile("board", 5)
+    assert set(table.data["cohort"]) == {"all", "statutory_school_age", "post_16"}
+    labels = table.view["Measure and category"]
+    assert labels.str.startswith("Statutory school age").any()
+    assert labels.str.startswith("Above school age (post-16)").any()
+
+
+def test_serious_violence_has_a_rate_per_10000_children(plan):
+    table = kpi_table(plan, "serious_violence").for_profile("board", 5)
+    year = rows(table, period="2023-24")
+    counts = year["count"].astype(float)
+    assert (year["rate_per_10000"] == (counts * 10_000 / 19_146).round(2)).all()
+    assert any("population aged 10-17 for 2020" in note for note in table.notes)
+
+
+def test_the_first_quarter_is_compared_with_the_last_of_the_year_before(plan, tmp_path):
+    kpis = plan.local.kpis
+    earlier = kpis[kpis["period"] == "2023-24 Q4"].assign(period="2022-23 Q4")
+    periods = kpi_periods(pd.concat([earlier, kpis]), "2024-25")
+    assert periods.previous["2023-24 Q1"] == "2022-23 Q4"
+    assert "2022-23 Q4" not in periods.quarters
+
+
+def test_headlines_agree_with_the_kpi_tables_in_both_profiles():
+    plan = yjnb.open_plan("trafford")
+    for profile in ("board", "public"):
+        headlines = kpi_headlines(plan).for_profile(profile, 5).data
+        for kpi in KPIS:
+            table = kpi_table(plan, kpi).for_profile(profile, 5).data
+            mine = headlines[headlines["kpi"] == kpi]
+            for row in mine.itertuples():
+                match = table[(table["period"] == row.period) & (table["cohort"] == row.cohort)
+                              & (table["measure"] == row.measure)
+                              & (table["category"] == row.category)]  # fmt: skip
+                if match.empty:  # the serious violence total of all offence groups
+                    assert row.category == "Total"
+                    continue
+                assert str(match["count"].iloc[0]) == str(row.count), (kpi, profile, row)
+
+
+def test_headlines_cover_every_kpi_with_board_attendance_eighth(plan):
+    view = kpi_headlines(plan).for_profile("board", 5).view
+    numbers = [int(name.split()[1]) for name in view["Key performance indicator"]]
+    assert numbers == sorted(numbers) and set(numbers) == set(range(1, 11))
+
+
+def test_charts_are_drawn_from_the_suppressed_figures():
+    plan = yjnb.open_plan("trafford")
+    board = kpi_chart(plan, "wider_services").for_profile("board", 5)
+    public = kpi_chart(plan, "wider_services").for_profile("public", 5)
+    assert "[c]" not in board.data.to_csv() and "[c]" in public.data.to_csv()
+    assert "not shown (small numbers)" in public.alt and board.png != public.png
+
+
+def test_board_attendance_is_a_partner_by_meeting_matrix_in_words(plan):
+    table = board_attendance_table(plan)
+    meetings = ["22 Jun 2023", "21 Sep 2023", "14 Dec 2023", "21 Mar 2024"]
+    assert list(table.view.columns) == ["Partner", *meetings, "Meetings attended"]
+    chair = table.view.iloc[0]
+    assert chair["22 Jun 2023"] == "Present" and chair["Meetings attended"] == "4 of 4 (100.0%)"
+    assert set(table.view.iloc[:, 1:5].stack()) <= {
+        "Present", "Deputy attended", "Apologies sent", "Absent"}  # fmt: skip
+
+
+def test_board_attendance_kpi_counts_deputies_as_attending(plan):
+    table = board_kpi_table(plan)
+    attended = rows(table, category="attended").set_index("period")
+    assert attended.loc["2023-24 Q1", "count"] == 5 and attended.loc["2023-24 Q1", "total"] == 9
+    assert attended.loc["2023-24", "percent"] == 66.7
+    assert set(REQUIRED) <= set(table.data.columns) and table.id == "kpi_board_attendance"
+
+
+def test_kpi_columns_are_the_spec_columns_first():
+    assert KPI_COLUMNS[:6] == REQUIRED[:6] and "percent" in KPI_COLUMNS

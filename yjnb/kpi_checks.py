@@ -1,0 +1,206 @@
+"""Checks across the rows of kpis.csv: totals, funnels, cohorts and categories over quarters.
+
+Called by :mod:`yjnb.load` on the file's cells as written (strings, indexed by spreadsheet
+row), after the cell rules. One problem per mistake, each naming the row and column:
+
+errors (the figures would be wrong)
+    - a ``Total`` row that is not the sum of its measure's other rows;
+    - a measure that does not add up to the children it counts: the accommodation, ETE
+      type and hours measures to their ``suitability`` total, ``referred`` to the children
+      with an identified need, ``attended`` to those referred, out-of-court disposal types
+      to the outcomes (schemas.MEASURE_BASES);
+    - ETE counts for all children that are not the statutory school age and post-16 counts
+      added together;
+    - a category written differently in different rows of one measure ("Foster care" and
+      "foster care"), which would split one series in two.
+warnings (the figures can still be shown)
+    - a ``Total`` row for a measure where a child can be counted more than once: it cannot
+      be checked, and is left out;
+    - a category present in some quarters of a measure but missing from another: shown as
+      not reported for that quarter (a zero should be entered as 0).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from yjnb.errors import Problem
+from yjnb.schemas import (
+    COHORT_PARTS,
+    EXCLUSIVE_MEASURES,
+    HEADLINE_CATEGORIES,
+    KPI_COHORTS,
+    KPI_MEASURES,
+    MEASURE_BASES,
+    TOTAL_CATEGORY,
+    numbers,
+)
+
+_GROUP = ["period", "kpi", "cohort", "measure"]
+
+
+def is_total(category: pd.Series) -> pd.Series:
+    """Rows whose category is a stated total (``Total``, in any case)."""
+    return category.str.strip().str.casefold().eq(TOTAL_CATEGORY.casefold()).fillna(False)
+
+
+def _rows(rows: pd.Index) -> str:
+    listed = [str(r) for r in rows[:6]]
+    more = f" and {len(rows) - 6} more" if len(rows) > 6 else ""
+    return ("rows " if len(rows) > 1 else "row ") + ", ".join(listed) + more
+
+
+def check_kpi_rows(cells: pd.DataFrame, shown: str) -> list[Problem]:
+    """Every problem across rows of kpis.csv (see the module notes)."""
+    if not all(c in cells.columns for c in (*_GROUP, "category", "count")):
+        return []
+    frame = cells.dropna(subset=[*_GROUP, "category"]).assign(number=numbers(cells["count"]))
+    totals = is_total(frame["category"])
+    problems = _stated_totals(frame, totals, shown)
+    frame = frame[~totals]
+    problems += _spellings(frame, shown)
+    if frame.empty:
+        return problems
+    # A row with an unknown or misplaced kpi, cohort or measure is reported on its own; the
+    # sums it upsets would only repeat that, so its quarter's kpi is not summed.
+    misplaced = ~frame.apply(_in_place, axis=1)
+    upset = set(zip(frame.loc[misplaced, "period"], frame.loc[misplaced, "kpi"], strict=True))
+    keep = [(p, k) not in upset for p, k in zip(frame["period"], frame["kpi"], strict=True)]
+    frame = frame[keep]
+    found = _cohort_parts(frame, shown)
+    problems += found
+    # A wrong ete count upsets its measure's sum too: reported once, as the cohorts'.
+    wrong = {tuple(frame.loc[p.row, _GROUP]) for p in found}
+    problems += _bases(frame, shown, skip=wrong)
+    problems += _missing_categories(frame, shown)
+    return problems
+
+
+def _in_place(row: pd.Series) -> bool:
+    kpi, cohort, measure = row["kpi"], row["cohort"], row["measure"]
+    return measure in KPI_MEASURES.get(kpi, ()) and cohort in KPI_COHORTS.get(kpi, ())
+
+
+def _stated_totals(frame: pd.DataFrame, totals: pd.Series, shown: str) -> list[Problem]:
+    problems = []
+    for row in frame.index[totals]:
+        period, kpi, cohort, measure = frame.loc[row, _GROUP]
+        value = frame.at[row, "count"]
+        if measure not in EXCLUSIVE_MEASURES:
+            message = (
+                f"is a total for {measure}, where a child can be counted in more than one "
+                "category, so it cannot be checked; the row is left out"
+            )
+            expected = "no Total row for this measure"
+            problems.append(Problem(shown, message, row, "category", None, expected, "warning"))
+            continue
+        same = (frame[_GROUP] == [period, kpi, cohort, measure]).all(axis=1) & ~totals
+        if frame.loc[same, "number"].isna().any() or pd.isna(frame.at[row, "number"]):
+            continue  # a count that is not a number is reported already
+        added = frame.loc[same, "number"].sum()
+        if added != frame.at[row, "number"]:
+            message = f"is not the sum of the other categories of {measure} for {period}"
+            expected = f"{added:.0f}, the sum of {_rows(frame.index[same])}"
+            problems.append(Problem(shown, message, row, "count", value, expected))
+    return problems
+
+
+def _normal(label: str) -> str:
+    return re.sub(r"\s+", " ", label.strip()).casefold()
+
+
+def _spellings(frame: pd.DataFrame, shown: str) -> list[Problem]:
+    problems = []
+    for (kpi, cohort, measure), part in frame.groupby(["kpi", "cohort", "measure"], sort=False):
+        if measure in HEADLINE_CATEGORIES:
+            continue  # fixed categories: any other spelling is reported by the cell rules
+        first: dict[str, tuple[str, int, str]] = {}
+        for row, category, period in zip(
+            part.index, part["category"], part["period"], strict=True
+        ):
+            seen = first.setdefault(_normal(category), (category, row, period))
+            if seen[0] != category:
+                message = (
+                    f"is written differently from the same category of {kpi} {measure} "
+                    f"({cohort}) in row {seen[1]} ({seen[2]})"
+                )
+                expected = f"'{seen[0]}', written the same way in every quarter"
+                problems.append(Problem(shown, message, row, "category", category, expected))
+    return problems
+
+
+def _sums(frame: pd.DataFrame) -> pd.Series:
+    return frame.groupby(_GROUP, sort=False)["number"].sum(min_count=1)
+
+
+def _first_rows(frame: pd.DataFrame) -> pd.Series:
+    return frame.reset_index().groupby(_GROUP, sort=False)["index"].first()
+
+
+def _bases(frame: pd.DataFrame, shown: str, skip: set[tuple]) -> list[Problem]:
+    if frame["number"].isna().any():
+        return []  # counts that are not numbers are reported already; sums would mislead
+    sums, first = _sums(frame), _first_rows(frame)
+    counts = frame.set_index([*_GROUP, "category"])["number"]
+    problems = []
+    for (period, kpi, cohort, measure), added in sums.items():
+        if (kpi, measure) not in MEASURE_BASES or (period, kpi, cohort, measure) in skip:
+            continue
+        base, category = MEASURE_BASES[(kpi, measure)]
+        if category is None:
+            target = sums.get((period, kpi, cohort, base))
+            what = f"the children counted in {base}"
+        else:
+            target = counts.get((period, kpi, cohort, base, category))
+            what = f"the children counted as '{category}' in {base}"
+        if target is None or pd.isna(target) or target == added:
+            continue
+        row = first[(period, kpi, cohort, measure)]
+        message = f"the counts of {kpi} {measure} for {period} add up to {added:.0f}"
+        expected = f"{target:.0f}, {what} for {period} (the same children)"
+        problems.append(Problem(shown, message, int(row), "count", f"{added:.0f}", expected))
+    return problems
+
+
+def _cohort_parts(frame: pd.DataFrame, shown: str) -> list[Problem]:
+    ete = frame[frame["kpi"] == "ete"]
+    if ete.empty or ete["number"].isna().any():
+        return []
+    whole, parts = COHORT_PARTS
+    counts = ete.set_index(["period", "measure", "cohort", "category"])["number"]
+    present = set(zip(ete["period"], ete["measure"], ete["cohort"], strict=True))
+    problems = []
+    rows = ete[ete["cohort"] == whole]
+    for row, period, measure, category, number in zip(
+        rows.index, rows["period"], rows["measure"], rows["category"], rows["number"], strict=True
+    ):
+        if not all((period, measure, p) in present for p in parts):
+            continue
+        added = sum(counts.get((period, measure, p, category), 0) for p in parts)
+        if added != number:
+            message = f"is not the sum of the {' and '.join(parts)} counts for this category"
+            expected = f"{added:.0f}, as the cohorts together make up all children"
+            problems.append(Problem(shown, message, row, "count", f"{number:.0f}", expected))
+    return problems
+
+
+def _missing_categories(frame: pd.DataFrame, shown: str) -> list[Problem]:
+    problems = []
+    for (kpi, cohort, measure), part in frame.groupby(["kpi", "cohort", "measure"], sort=False):
+        names = part.assign(normal=part["category"].map(_normal))
+        every = dict.fromkeys(names["normal"])
+        labels = dict(zip(names["normal"], names["category"], strict=False))
+        for period, quarter in names.groupby("period", sort=False):
+            for missing in [n for n in every if n not in set(quarter["normal"])]:
+                message = (
+                    f"{kpi} {measure} ({cohort}) has no row for '{labels[missing]}' in "
+                    f"{period}, though other quarters have one: shown as not reported"
+                )
+                expected = "a row for every category in every quarter (0 if none)"
+                row = int(quarter.index[0])
+                problems.append(
+                    Problem(shown, message, row, "category", None, expected, "warning")
+                )
+    return problems

@@ -1,0 +1,223 @@
+"""The headline of every KPI for the latest quarter and the year: ``kpi_headlines``.
+
+The figures are those of the KPI tables (the same counts, suppressed the same way: counts
+that no sum ties together are suppressed independently, so a KPI's cells hide the same here
+as in its own table). Board attendance (KPI 8) is not a count of children and is shown
+whole in both profiles.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from yjnb.board import board_summary
+from yjnb.kpi_tables import SOURCE
+from yjnb.kpis import (
+    TOTAL,
+    Periods,
+    cohort_label,
+    figure,
+    kpi_counts,
+    kpi_periods,
+    kpi_specs,
+    measure_label,
+    population_10_17,
+    rate,
+    rate_text,
+)
+from yjnb.shown import NOT_REPORTED, change_words, percent_text
+from yjnb.suppress import SUPPRESSED, Cells, Protected
+from yjnb.tables import Table
+
+if TYPE_CHECKING:
+    from yjnb.plan import Plan
+
+BOARD_NAME = "KPI 8 Management board attendance"
+
+
+def kpi_headlines(plan: Plan) -> Protected:
+    """One row per headline figure: the latest quarter, its change, and the year."""
+    periods = kpi_periods(plan.local.kpis, plan.config.year)
+    draw = functools.partial(
+        _draw,
+        periods=periods,
+        name=plan.config.name,
+        illustrative="kpis" in plan.config.illustrative,
+        board=board_summary(plan),
+        population=population_10_17(plan),
+    )
+    return Protected(kpi_counts(plan.local.kpis, periods), draw)
+
+
+def _of(shown: dict[str, Any]) -> str:
+    """``22 of 23 (95.7%)``; the count alone where it is not a share of a total."""
+    if shown["percent"] is None and not shown["percent_hidden"]:
+        return shown["count_text"]
+    share = percent_text(shown["percent"], shown["percent_hidden"])
+    return f"{shown['count_text']} of {shown['total_text']} ({share})"
+
+
+def _headline_rows(cells: Cells, frame: pd.DataFrame, periods: Periods) -> list[dict]:
+    latest, rows = periods.latest, []
+    for spec in kpi_specs().values():
+        mine = frame[(frame["kpi"] == spec.kpi) & (frame["category"] != TOTAL)]
+        cohorts = list(dict.fromkeys(mine["cohort"])) or ["all"]
+        for headline in spec.headline:
+            measure = headline["measure"]
+            if "category" in headline:
+                for cohort in cohorts:
+                    label = f"Children {headline['label']}"
+                    if spec.kpi == "ete":
+                        label += f" ({cohort_label(cohort)})"
+                    key = (headline["category"], cohort)
+                    rows.append(_row(cells, spec, measure, key, label, periods, headline["of"]))
+                continue
+            if headline.get("total"):
+                label = "Children counted, all offence groups (a child can be in more than one)"
+                rows.append(_row(cells, spec, measure, (TOTAL, "all"), label, periods, ""))
+                continue
+            categories = dict.fromkeys(mine.loc[mine["measure"] == measure, "category"])
+            for category in categories:
+                label = f"{measure_label(measure)}: {category}"
+                rows.append(_row(cells, spec, measure, (category, "all"), label, periods, ""))
+    for row in rows:
+        row["latest"] = latest
+    return rows
+
+
+def _row(
+    cells: Cells,
+    spec,
+    measure: str,
+    key: tuple[str, str],
+    label: str,
+    periods: Periods,
+    of: str,
+) -> dict[str, Any]:
+    category, cohort = key
+    latest = periods.latest or ""
+    now = figure(
+        cells, (spec.kpi, latest, cohort, measure, category), periods.previous.get(latest)
+    )
+    year = figure(cells, (spec.kpi, periods.year, cohort, measure, category), None)
+    return {
+        "spec": spec,
+        "cohort": cohort,
+        "measure": measure,
+        "category": category,
+        "label": label,
+        "of": of,
+        "now": now,
+        "year": year,
+    }
+
+
+def _rate_row(row: dict[str, Any], population: tuple[float, str]) -> dict[str, Any]:
+    now, year = row["now"], row["year"]
+    now_rate = rate(now["count"], population[0])
+    before = rate(now["previous_count"], population[0])
+    change = SUPPRESSED if now["change_hidden"] else change_words(now_rate, before)
+    return {
+        "Key performance indicator": row["spec"].name,
+        "Figure": f"Rate per 10,000 children aged 10-17 ({population[1]})",
+        "latest": rate_text(now["count"], population[0], now["count_hidden"]),
+        "change": change if now["previous_period"] else NOT_REPORTED,
+        "year": rate_text(year["count"], population[0], year["count_hidden"]),
+    }
+
+
+def _draw(
+    frame: pd.DataFrame,
+    periods: Periods,
+    name: str,
+    illustrative: bool,
+    board: dict | None,
+    population: tuple[float, str] | None,
+) -> Table:
+    cells = Cells(frame)
+    rows = _headline_rows(cells, frame, periods)
+    view, records = [], []
+    for row in rows:
+        spec = row["spec"]
+        if spec.number > 8 and board is not None:
+            view.append(_board_view(board))
+            records += _board_records(board)
+            board = None
+        view.append(
+            {
+                "Key performance indicator": spec.name,
+                "Figure": row["label"] + (f" (% of {row['of']})" if row["of"] else ""),
+                "latest": _of(row["now"]),
+                "change": row["now"]["change_text"],
+                "year": _of(row["year"]),
+            }
+        )
+        if spec.kpi == "serious_violence" and population is not None:
+            view.append(_rate_row(row, population))
+        for when in ("now", "year"):
+            shown = row[when]
+            records.append(
+                {
+                    "kpi": spec.kpi,
+                    "cohort": row["cohort"],
+                    "measure": row["measure"],
+                    "category": row["category"],
+                    "figure": row["label"],
+                    "period": periods.latest if when == "now" else periods.year,
+                    "count": SUPPRESSED if shown["count_hidden"] else shown["count"],
+                    "total": SUPPRESSED if shown["total_hidden"] else shown["total"],
+                    "percent": SUPPRESSED
+                    if shown["percent_hidden"]
+                    else (None if shown["percent"] is None else float(shown["percent"])),
+                    "change_in_words": shown["change_text"] if when == "now" else None,
+                }
+            )
+    latest = f"Latest quarter ({periods.latest})"
+    columns = {"latest": latest, "change": "Change from the quarter before",
+               "year": f"Year ({periods.year})"}  # fmt: skip
+    table_view = pd.DataFrame(view).rename(columns=columns)
+    return Table(
+        id="kpi_headlines",
+        caption=f"Key performance indicators at a glance: {name}, {periods.year}",
+        data=pd.DataFrame(records),
+        view=table_view,
+        numeric=tuple(columns.values()),
+        notes=(
+            "Each figure is for the children whose order or intervention ended in the period "
+            "(see each KPI's table for who is counted). Changes compare the latest quarter "
+            "with the one before, in children and in percentage points.",
+        ),
+        source=SOURCE + "; board attendance (board_attendance.csv)",
+        illustrative=illustrative,
+    )
+
+
+def _board_view(board: dict) -> dict[str, str]:
+    return {
+        "Key performance indicator": BOARD_NAME,
+        "Figure": "Partner places at board meetings attended in person or by deputy",
+        "latest": _of(board["latest"]),
+        "change": board["latest"]["change_text"],
+        "year": _of(board["year"]),
+    }
+
+
+def _board_records(board: dict) -> list[dict[str, Any]]:
+    return [
+        {
+            "kpi": "board_attendance",
+            "cohort": "all",
+            "measure": "status",
+            "category": "attended",
+            "figure": "Partner places at board meetings attended in person or by deputy",
+            "period": board["latest_period" if when == "latest" else "year_period"],
+            "count": board[when]["count"],
+            "total": board[when]["total"],
+            "percent": float(board[when]["percent"]),
+            "change_in_words": board[when]["change_text"] if when == "latest" else None,
+        }
+        for when in ("latest", "year")
+    ]

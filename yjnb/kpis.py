@@ -1,0 +1,292 @@
+"""The YJB key performance indicators from kpis.csv: periods, counts and figures as shown.
+
+Every figure comes from :func:`kpi_counts`, which turns the service's quarterly returns
+into the counts a reader of the appendix sees or can work out: each category by quarter,
+each measure's total (for measures where a child is counted once), the year (the sum of
+its quarters) and the quarter before the first (behind the first change). The sums that
+tie them are recorded with them, so the public profile's disclosure control
+(:mod:`yjnb.suppress`) knows every route back to a hidden count. Definitions of the KPIs
+and of who is counted are in ``yjnb/kpis.yaml`` and docs/kpis.md.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import yaml
+
+from yjnb.paths import PACKAGE_DIR
+from yjnb.periods import parse_financial_year, parse_quarter, period_label
+from yjnb.schemas import COHORT_PARTS, EXCLUSIVE_MEASURES, MEASURE_BASES
+from yjnb.shown import NOT_REPORTED, change_text, percent, points
+from yjnb.suppress import SUPPRESSED, Cells, Counts, CountsBuilder
+
+if TYPE_CHECKING:
+    from yjnb.plan import Plan
+
+TOTAL = "Total"
+KEY = ("kpi", "period", "cohort", "measure", "category")
+RATE_PER = 10_000
+SERIOUS_VIOLENCE = "serious_violence"
+
+
+@dataclass(frozen=True)
+class KpiSpec:
+    """One KPI as the appendix shows it (yjnb/kpis.yaml)."""
+
+    kpi: str
+    number: int
+    title: str
+    counted: str
+    headline: tuple[dict[str, Any], ...]
+    chart: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        """``KPI 1 Accommodation``."""
+        return f"KPI {self.number} {self.title}"
+
+
+@cache
+def _presentation() -> dict[str, Any]:
+    return yaml.safe_load((PACKAGE_DIR / "kpis.yaml").read_text(encoding="utf-8"))
+
+
+def kpi_specs() -> dict[str, KpiSpec]:
+    """The KPIs of kpis.csv in YJB order, as yjnb/kpis.yaml describes them."""
+    return {
+        entry["kpi"]: KpiSpec(**{**entry, "headline": tuple(entry["headline"])})
+        for entry in _presentation()["kpis"]
+    }
+
+
+def measure_label(measure: str) -> str:
+    """A measure's display name: ``Type of accommodation`` for ``accommodation_type``."""
+    return _presentation()["measures"].get(measure, measure)
+
+
+def cohort_label(cohort: str) -> str:
+    """A cohort's display name: ``Above school age (post-16)`` for ``post_16``."""
+    return _presentation()["cohorts"].get(cohort, cohort)
+
+
+def has_total(kpi: str, measure: str) -> bool:
+    """Whether a measure has a total (children counted once; serious violence: its groups)."""
+    return measure in EXCLUSIVE_MEASURES or kpi == SERIOUS_VIOLENCE
+
+
+# --- periods and counts ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Periods:
+    """The year the appendix reports, its quarters in kpis.csv, and the quarters before."""
+
+    year: str
+    quarters: tuple[str, ...]
+    previous: dict[str, str]
+
+    @property
+    def latest(self) -> str | None:
+        """The last quarter reported."""
+        return self.quarters[-1] if self.quarters else None
+
+
+def quarter_before(label: str) -> str:
+    """``2022-23 Q4`` for ``2023-24 Q1``; ``2023-24 Q1`` for ``2023-24 Q2``."""
+    start = parse_quarter(label)[0]
+    return _quarter_of(start - datetime.timedelta(days=1))
+
+
+def _quarter_of(day) -> str:
+    year = day.year if day.month >= 4 else day.year - 1
+    quarter = {4: 1, 5: 1, 6: 1, 7: 2, 8: 2, 9: 2, 10: 3, 11: 3, 12: 3}.get(day.month, 4)
+    return f"{year}-{(year + 1) % 100:02d} Q{quarter}"
+
+
+def quarter_of(day) -> str:
+    """The financial-year quarter a date falls in: ``2023-24 Q1`` for 22 June 2023."""
+    return _quarter_of(pd.Timestamp(day).date())
+
+
+def kpi_periods(kpis: pd.DataFrame, plan_year: str) -> Periods:
+    """The year before the plan year (or the latest year in kpis.csv if it has none)."""
+    start = parse_financial_year(plan_year)[0]
+    wanted = period_label(*parse_financial_year(f"{start.year - 1}-{start.year % 100:02d}"))
+    present = sorted(set(kpis["period"]), key=lambda q: parse_quarter(q)[0])
+    years = [q.split(" ")[0] for q in present]
+    year = wanted if wanted in years else (years[-1] if years else wanted)
+    quarters = tuple(q for q in present if q.startswith(year + " "))
+    previous = {q: quarter_before(q) for q in quarters if quarter_before(q) in present}
+    return Periods(year, quarters, previous)
+
+
+def kpi_counts(kpis: pd.DataFrame, periods: Periods, only: str | None = None) -> Counts:
+    """Every count the KPI tables show or imply, with the sums between them.
+
+    Parameters
+    ----------
+    kpis
+        The validated kpis.csv (``LocalData.kpis``).
+    periods
+        The year and quarters reported.
+    only
+        One kpi; all of them if None.
+    """
+    wanted = set(periods.quarters) | set(periods.previous.values())
+    rows = kpis[kpis["period"].isin(wanted)]
+    if only is not None:
+        rows = rows[rows["kpi"] == only]
+    builder = CountsBuilder(KEY)
+    for row in rows[[*KEY, "count"]].itertuples(index=False, name=None):
+        builder.add(row[:-1], row[-1])
+    group = ["kpi", "period", "cohort", "measure"]
+    for (kpi, period, cohort, measure), part in rows.groupby(group, sort=False):
+        if has_total(kpi, measure):
+            total = (kpi, period, cohort, measure, TOTAL)
+            builder.add(total, part["count"].sum())
+            builder.add_sum(total, [tuple(k) for k in part[list(KEY)].to_numpy()])
+    year = rows[rows["period"].isin(periods.quarters)]
+    for (kpi, cohort, measure, category), part in year.groupby(
+        ["kpi", "cohort", "measure", "category"], sort=False
+    ):
+        key = (kpi, periods.year, cohort, measure, category)
+        builder.add(key, part["count"].sum())
+        builder.add_sum(key, [(kpi, q, cohort, measure, category) for q in part["period"]])
+    for (kpi, cohort, measure), part in year.groupby(["kpi", "cohort", "measure"], sort=False):
+        if has_total(kpi, measure):
+            key = (kpi, periods.year, cohort, measure, TOTAL)
+            builder.add(key, part["count"].sum())
+            quarters = dict.fromkeys(part["period"])
+            builder.add_sum(key, [(kpi, q, cohort, measure, TOTAL) for q in quarters])
+            categories = dict.fromkeys(part["category"])
+            builder.add_sum(key, [(kpi, periods.year, cohort, measure, c) for c in categories])
+    _add_known_relations(builder)
+    return builder.build()
+
+
+def _add_known_relations(builder: CountsBuilder) -> None:
+    # What a reader knows beyond the tables' own sums: a measure counts the children of
+    # its base ("of those with a need, how many were referred"), and the ete cohorts add up.
+    keys = list(builder.keys())
+    for kpi, period, cohort, measure, category in keys:
+        if category == TOTAL and (kpi, measure) in MEASURE_BASES:
+            base, base_category = MEASURE_BASES[(kpi, measure)]
+            base_key = (kpi, period, cohort, base, base_category or TOTAL)
+            builder.add_sum((kpi, period, cohort, measure, TOTAL), [base_key])
+        whole, parts = COHORT_PARTS
+        if kpi == "ete" and cohort == whole:
+            key = (kpi, period, whole, measure, category)
+            builder.add_sum(key, [(kpi, period, p, measure, category) for p in parts])
+
+
+def kpi_spec(kpi: str) -> KpiSpec:
+    """One KPI's presentation; KeyError naming the known ones if ``kpi`` is not one."""
+    specs = kpi_specs()
+    if kpi not in specs:
+        raise KeyError(f"unknown kpi {kpi!r}: one of {', '.join(specs)}")
+    return specs[kpi]
+
+
+def figure(
+    cells: Cells, key: tuple, previous: str | None, exclusive: bool | None = None
+) -> dict[str, Any]:
+    """One count with its total, percentage and change from the previous quarter.
+
+    ``exclusive`` (default: from the measure) says whether it is a share of the total.
+    Values are None where not reported or hidden; the ``*_hidden`` flags say which. A
+    percentage is hidden if its count or total is; a change if either count is; a change
+    in percentage points if either percentage is.
+    """
+    kpi, period, cohort, measure, category = key
+    total_key = (kpi, period, cohort, measure, TOTAL)
+    if exclusive is None:
+        exclusive = measure in EXCLUSIVE_MEASURES and category != TOTAL
+    count, total = cells.value(key), cells.value(total_key)
+    share = percent(count, total) if exclusive else None
+    share_hidden = exclusive and (cells.hidden(key) or cells.hidden(total_key))
+    result = {
+        "count": count,
+        "count_text": cells.text(key),
+        "count_hidden": cells.hidden(key),
+        "total": total,
+        "total_text": cells.text(total_key),
+        "total_hidden": cells.hidden(total_key),
+        "percent": share,
+        "percent_hidden": share_hidden,
+        "previous_period": previous,
+        "previous_count": None,
+        "previous_hidden": False,
+        "change": None,
+        "change_hidden": False,
+        "points": None,
+        "points_hidden": False,
+        "change_text": NOT_REPORTED,
+    }
+    if previous is None:
+        return result
+    before_key = (kpi, previous, cohort, measure, category)
+    before_total = (kpi, previous, cohort, measure, TOTAL)
+    before = cells.value(before_key)
+    before_share = percent(before, cells.value(before_total)) if exclusive else None
+    before_share_hidden = exclusive and (cells.hidden(before_key) or cells.hidden(before_total))
+    present = key in cells and before_key in cells
+    change_hidden = present and (cells.hidden(key) or cells.hidden(before_key))
+    points_hidden = present and (share_hidden or before_share_hidden)
+    result.update(
+        previous_count=before,
+        previous_hidden=cells.hidden(before_key),
+        change=None if count is None or before is None else count - before,
+        change_hidden=change_hidden,
+        points=points(share, before_share),
+        points_hidden=points_hidden,
+    )
+    shown_points = None if points_hidden else result["points"]
+    result["change_text"] = change_text(count, before, change_hidden, shown_points)
+    return result
+
+
+# --- serious violence rate -------------------------------------------------------------------
+
+
+def population_10_17(plan: Plan) -> tuple[float, str] | None:
+    """The area's 10-17 population for rates, and how it is described in notes.
+
+    The published figure (data/national/counts.csv) for the period holding the KPI year's
+    end, else the latest published; failing both, the total of population.csv by sex.
+    """
+    counts = plan.national.counts
+    rows = counts[
+        (counts["area_code"] == plan.config.area_code) & (counts["measure"] == "population_10_17")
+    ]
+    if not rows.empty:
+        year = kpi_periods(plan.local.kpis, plan.config.year).year
+        end = pd.Timestamp(parse_financial_year(year)[1])
+        holding = rows[(rows["period_start"] <= end) & (rows["period_end"] >= end)]
+        row = (holding if not holding.empty else rows).sort_values("period_end").iloc[-1]
+        when = period_label(row["period_start"].date(), row["period_end"].date())
+        return float(row["value"]), f"the published population aged 10-17 for {when}"
+    local = plan.local.population
+    if local is not None and (local["group_type"] == "sex").any():
+        total = float(local.loc[local["group_type"] == "sex", "population"].sum())
+        return total, "the population aged 10-17 in population.csv"
+    return None
+
+
+def rate(count: int | None, population: float) -> float | None:
+    """Count per 10,000 children, to two decimal places."""
+    if count is None or not population:
+        return None
+    return round(count * RATE_PER / population, 2)
+
+
+def rate_text(count: int | None, population: float, hidden: bool = False) -> str:
+    """A rate per 10,000 as shown: ``1.05``, ``[c]`` if its count is hidden."""
+    if hidden:
+        return SUPPRESSED
+    value = rate(count, population)
+    return NOT_REPORTED if value is None else f"{value:.2f}"
