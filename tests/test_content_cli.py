@@ -1,6 +1,11 @@
 """`yjnb placeholders [SLUG]` and `yjnb validate` know the content and budget names."""
 
+import shutil
+from pathlib import Path
+
 from yjnb.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
 
 WF = "westmorland-and-furness"
 
@@ -35,3 +40,34 @@ def test_validate_knows_each_authoritys_budget_lines(workspace_factory, capsys):
     out = capsys.readouterr().out
     assert "budget.turnaround_moj.total" not in out
     assert "07_resources.md, row 1: unknown placeholder '{{ budget.board.total }}'" in out
+
+
+def test_new_writes_a_plan_whose_commented_content_is_valid(tmp_path, capsys):
+    import re
+
+    from yjnb.config import load_plan
+
+    params, data = tmp_path / "params", tmp_path / "data"
+    assert main(["new", "sefton", "--params-dir", str(params), "--data-dir", str(data)]) == 0
+    plan_yaml = params / "sefton" / "plan.yaml"
+    text = plan_yaml.read_text()
+    assert "#     over_represented_children:   # Children from groups which are" in text
+    # Uncomment every example line of structured content: the result must load.
+    example = re.compile(r"^# ( *)([a-z_0-9]+:( |$)|- )")
+    lines = text.split("# Structured content")[1].splitlines()
+    uncommented = [line[2:] if example.match(line) else line for line in lines]
+    head = text.split("# Structured content")[0]
+    plan_yaml.write_text(head + "\n".join(uncommented[1:]) + "\n")
+    config = load_plan(params, "sefton")
+    assert config.sign_off.date.isoformat() == "2025-06-30"
+    assert len(config.priorities.national.model_dump(exclude_none=True)) == 11
+    assert config.risks.entries[0].likelihood == "medium"
+    narrative = (params / "sefton" / "narrative" / "07_resources.md").read_text()
+    assert narrative.startswith("> **Guidance") and "budget.total" in narrative
+    shutil.copytree(ROOT / "data" / "national", data / "national")
+    capsys.readouterr()
+    main(["validate", "--params-dir", str(params), "--data-dir", str(data)])
+    out = capsys.readouterr().out
+    assert "unknown placeholder" not in out
+    about_plan = [line for line in out.splitlines() if "plan.yaml" in line]
+    assert len(about_plan) == 1 and "'area_code'" in about_plan[0]  # E00000000 is a stand-in

@@ -139,11 +139,7 @@ def budget_table(plan: Plan) -> Table:
         tidy=tidy,
         year=year,
     )
-    return replace(
-        table,
-        source=f"{plan.config.name}: partner contributions agreed for {year}",
-        highlight=tuple(a == "Total" for a in agencies),
-    )
+    return replace(table, source=f"{plan.config.name}: partner contributions agreed for {year}")
 
 
 def _totals(local: LocalData, year: str) -> pd.DataFrame:
@@ -230,7 +226,7 @@ def contributions_table(plan: Plan) -> Table:
     caption = "What partner contributions pay for"
     if block is None or not block.contributions:
         return not_recorded(
-            plan, "contributions", caption, "resources", "the partner contributions"
+            plan, "budget_contributions", caption, "resources", "the partner contributions"
         )
     year, _ = budget_years(plan.config, plan.local)
     current = rows_for(plan.local, year) if year else None
@@ -273,7 +269,7 @@ def contributions_table(plan: Plan) -> Table:
     tidy = pd.DataFrame(rows)[["partner", "agency", "column", "amount", "note"]]
     table = content_table(
         plan,
-        "contributions",
+        "budget_contributions",
         caption,
         "resources.contributions",
         rows,

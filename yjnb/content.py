@@ -255,7 +255,7 @@ def progress_summary_table(plan: Plan) -> Table:
     caption = f"Progress on the actions of the {_previous_year(plan)} plan"
     if block is None or not block.objectives:
         return not_recorded(
-            plan, "progress_summary", caption, "previous_priorities", "last year's actions"
+            plan, "previous_plan_summary", caption, "previous_priorities", "last year's actions"
         )
     statuses = vocabulary()["statuses"]
     actions = [a for o in block.objectives for a in o.actions]
@@ -266,7 +266,7 @@ def progress_summary_table(plan: Plan) -> Table:
     rows.append({"status": "All actions", "actions": len(actions), "percent": "100.0%"})
     table = content_table(
         plan,
-        "progress_summary",
+        "previous_plan_summary",
         caption,
         "previous_priorities",
         rows,
@@ -283,7 +283,7 @@ def progress_table(plan: Plan) -> Table:
     caption = f"Objectives and actions of the {_previous_year(plan)} plan"
     if block is None or not block.objectives:
         return not_recorded(
-            plan, "progress", caption, "previous_priorities", "last year's actions"
+            plan, "previous_plan_actions", caption, "previous_priorities", "last year's actions"
         )
     statuses = vocabulary()["statuses"]
     rows = [
@@ -305,7 +305,7 @@ def progress_table(plan: Plan) -> Table:
         "progress": "Progress",
     }
     table = content_table(
-        plan, "progress", caption, "previous_priorities", rows, columns, block=block
+        plan, "previous_plan_actions", caption, "previous_priorities", rows, columns, block=block
     )
     return drop_empty_columns(table)
 

@@ -126,8 +126,7 @@ def staffing_table(plan: Plan) -> Table:
         block=block,
         tidy=pd.DataFrame([*rows, total]),
     )
-    table = drop_empty_columns(table)
-    return replace(table, highlight=(False,) * len(rows) + (True,))
+    return drop_empty_columns(table)
 
 
 def staffing_by_funder_table(plan: Plan) -> Table:
@@ -174,7 +173,7 @@ def staffing_by_funder_table(plan: Plan) -> Table:
         numeric=["posts", "fte", "share"],
         tidy=pd.DataFrame(tidy),
     )
-    return replace(table, highlight=(False,) * (len(rows) - 1) + (True,))
+    return table
 
 
 def training_table(plan: Plan) -> Table:
@@ -182,7 +181,7 @@ def training_table(plan: Plan) -> Table:
     block = plan.config.workforce
     caption = "Training delivered and planned"
     if block is None or not (block.training_delivered or block.training_planned):
-        return not_recorded(plan, "training", caption, "workforce", "training")
+        return not_recorded(plan, "workforce_training", caption, "workforce", "training")
     start = int(plan.config.year[:4]) - 1
     last_year = f"{start}-{(start + 1) % 100:02d}"
     rows = [
@@ -206,7 +205,7 @@ def training_table(plan: Plan) -> Table:
     }
     paths = ("workforce.training_delivered", "workforce.training_planned")
     table = content_table(
-        plan, "training", caption, paths[0], rows, columns, numeric=["attendees"]
+        plan, "workforce_training", caption, paths[0], rows, columns, numeric=["attendees"]
     )
     illustrative = any(plan.config.is_illustrative(p) for p in paths)
     return drop_empty_columns(replace(table, illustrative=illustrative))
@@ -292,7 +291,11 @@ def objectives_table(plan: Plan) -> Table:
     caption = "Service development objectives"
     if block is None or not block.objectives:
         return not_recorded(
-            plan, "objectives", caption, "service_development", "the objectives and actions"
+            plan,
+            "service_development_objectives",
+            caption,
+            "service_development",
+            "the objectives and actions",
         )
     rows = [
         {"ref": str(i), "objective": o.title, "aim": o.aim, "actions": len(o.actions)}
@@ -300,7 +303,13 @@ def objectives_table(plan: Plan) -> Table:
     ]
     columns = {"ref": "Ref", "objective": "Objective", "aim": "Aim", "actions": "Actions"}
     table = content_table(
-        plan, "objectives", caption, "service_development", rows, columns, numeric=["actions"]
+        plan,
+        "service_development_objectives",
+        caption,
+        "service_development",
+        rows,
+        columns,
+        numeric=["actions"],
     )
     return drop_empty_columns(table)
 
@@ -311,7 +320,11 @@ def actions_table(plan: Plan) -> Table:
     caption = "Service development actions"
     if block is None or not block.objectives:
         return not_recorded(
-            plan, "actions", caption, "service_development", "the objectives and actions"
+            plan,
+            "service_development_actions",
+            caption,
+            "service_development",
+            "the objectives and actions",
         )
     rows = [
         {"ref": f"{i}.{j}", "action": a.action, "lead": a.lead, "by": a.by}
@@ -321,7 +334,14 @@ def actions_table(plan: Plan) -> Table:
     columns = {"ref": "Ref", "action": "Action", "lead": "Lead", "by": "By"}
     notes = ["Each action's reference starts with the number of its objective."]
     table = content_table(
-        plan, "actions", caption, "service_development", rows, columns, notes=notes, block=block
+        plan,
+        "service_development_actions",
+        caption,
+        "service_development",
+        rows,
+        columns,
+        notes=notes,
+        block=block,
     )
     return drop_empty_columns(table)
 

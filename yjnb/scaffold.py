@@ -1,4 +1,4 @@
-"""`yjnb new SLUG`: a commented plan.yaml, a narrative file per section and a kpis.csv header."""
+"""`yjnb new SLUG`: a commented plan.yaml, a guided narrative file per section, kpis.csv."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from jinja2 import Environment, FileSystemLoader
 from yjnb.config import default_sections
 from yjnb.errors import InputError, Problem
 from yjnb.paths import TEMPLATES_DIR, Workspace
+from yjnb.periods import previous_financial_years
+from yjnb.plan_content import vocabulary
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 KPI_HEADER = "period,kpi,cohort,measure,category,count\n"
@@ -38,19 +40,23 @@ def scaffold(workspace: Workspace, slug: str) -> list[Path]:
     created = []
     (params / "narrative").mkdir(parents=True)
     plan = params / "plan.yaml"
+    year = "2025-26"
     text = env.get_template("plan.yaml.j2").render(
-        slug=slug, name=name, area_code="E00000000", year="2025-26"
+        slug=slug,
+        name=name,
+        area_code="E00000000",
+        year=year,
+        previous_year=previous_financial_years(year, 1)[0],
+        vocabulary=vocabulary(),
     )
     plan.write_text(text + "\n", encoding="utf-8")
     created.append(plan)
+    narrative = env.get_template("narrative.md.j2")
     for section in default_sections():
         path = params / "narrative" / f"{section.id}.md"
-        path.write_text(
-            f"<!-- {section.title}: {section.guidance} -->\n\n"
-            f"Write this section's narrative here. Figures can be quoted live, for example "
-            f"{{{{ fte_rate.latest }}}}; `yjnb placeholders` lists every name.\n",
-            encoding="utf-8",
-        )
+        content = vocabulary()["section_content"][section.id]
+        text = narrative.render(section=section, content=content, slug=slug)
+        path.write_text(text + "\n", encoding="utf-8")
         created.append(path)
     local.mkdir(parents=True)
     kpis = local / "kpis.csv"
