@@ -27,11 +27,15 @@ class Reader:
         self.threshold = threshold
         self.truth: dict[tuple, float] = {}
         self.hidden: set[tuple] = set()
+        self.shown: set[tuple] = set()
         self.equations: list[tuple[dict[tuple, float], float]] = []
         self.at_most: list[tuple[tuple, tuple]] = []
 
     def cell(self, key: tuple, true_value, shown_value) -> None:
-        """A count: its true (board) value, and what the public table shows."""
+        """A count: its true (board) value, and what a public table shows of it.
+
+        A count can appear in several tables: it is hidden only if no table shows it.
+        """
         true_value = float(true_value)
         if key in self.truth and self.truth[key] != true_value:
             raise AssertionError(f"{key}: two true values {self.truth[key]}, {true_value}")
@@ -42,6 +46,7 @@ class Reader:
             isinstance(shown_value, float) and math.isnan(shown_value)
         ):
             assert float(shown_value) == true_value, f"{key}: shows {shown_value}, is {true_value}"
+            self.shown.add(key)
 
     def sum(self, total: tuple, parts: list[tuple]) -> None:
         """The reader knows ``total`` is the sum of ``parts`` (keys not known are dropped)."""
@@ -59,7 +64,7 @@ class Reader:
 
     def recoverable(self) -> list[str]:
         """Every hidden count a reader can recover, or prove to be from 1 to the threshold."""
-        unknown = sorted(self.hidden, key=str)
+        unknown = sorted(self.hidden - self.shown, key=str)
         index = {k: i for i, k in enumerate(unknown)}
         a_eq, b_eq, a_ub, b_ub = [], [], [], []
         for row, rhs in self.equations:

@@ -1,0 +1,54 @@
+"""The parts of the performance appendix (section 15) and of standards (section 12).
+
+Each function returns what one notebook cell shows, in order: a list, empty when the input
+file it needs is absent (every local file but kpis.csv is optional).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from yjnb.board import KPI as BOARD_KPI
+from yjnb.board import board_attendance_table, board_chart, board_kpi_table
+from yjnb.cohort import cohort_profile, cohort_summary
+from yjnb.disproportionality import disproportionality_table
+from yjnb.kpi_charts import kpi_chart
+from yjnb.kpi_tables import kpi_table
+from yjnb.kpis import kpi_spec
+from yjnb.voice import audit_table
+
+if TYPE_CHECKING:
+    from yjnb.plan import Plan, Shown
+
+
+def kpi_section(plan: Plan, kpi: str) -> list[Shown]:
+    """One KPI's chart and table(s); ``board_attendance`` for KPI 8.
+
+    Parameters
+    ----------
+    plan
+        The open plan.
+    kpi
+        A kpi of kpis.csv (``accommodation`` ... ``victims``) or ``board_attendance``.
+    """
+    if kpi == BOARD_KPI:
+        if plan.local.board_attendance is None:
+            return []
+        return [board_chart(plan), board_attendance_table(plan), board_kpi_table(plan)]
+    kpi_spec(kpi)  # an unknown kpi is a mistake in the notebook, not missing data
+    if not (plan.local.kpis["kpi"] == kpi).any():
+        return []
+    return [kpi_chart(plan, kpi), kpi_table(plan, kpi)]
+
+
+def cohort_section(plan: Plan) -> list[Shown]:
+    """The cohort summary and profile, then disproportionality (needs cohort.csv)."""
+    if plan.local.cohort is None:
+        return []
+    return [cohort_summary(plan), cohort_profile(plan), disproportionality_table(plan)]
+
+
+def standards_section(plan: Plan) -> list[Shown]:
+    """Audit grades (needs audits.csv)."""
+    table = audit_table(plan)
+    return [] if table is None else [table]
