@@ -409,3 +409,59 @@ def test_narrative_can_quote_content_figures_and_notes_can_be_chosen(tmp_path, m
     shown.clear()
     plan.data_notes("sign_off")  # nothing about it: nothing shown
     assert shown == []
+
+
+# -- the service's dashboard: counts of children, protected in public ---------------------------
+
+
+def test_dashboard_recomputes_the_seeds_percentages(wf):
+    from yjnb.dashboard import need_by_group_table
+
+    plan, _ = wf
+    table = need_by_group_table(plan).for_profile("board", 5)
+    assert table.view["Percentage"].tolist() == ["36.4%", "35.8%", "14.7%", "28.0%"]
+    notes = [p for p in plan.warnings if (p.column or "").startswith("dashboard")]
+    assert len(notes) == 1  # only 12 of 33 printed as 36.3%; 28.02 and the rest are right
+    assert notes[0].column == "dashboard.shares.0.percent"
+    assert "12 of 33 is 36.4%, not 36.3%" in notes[0].message
+
+
+DASHBOARD = """
+dashboard:
+  first_time_entrants:
+    - {disposal: Youth Caution, children: 9}
+    - {disposal: Referral Order, children: 3}
+    - {disposal: Total, children: 13}
+  reoffending:
+    - {group: All children, this_year: 30.0, last_year: 35.5, difference: -4.5}
+  shares:
+    - {group: Statutory cases, children: 20, with_need: 4}
+    - {group: Prevention, children: 30, with_need: 9}
+"""
+
+
+def test_dashboard_small_counts_are_suppressed_in_public_and_faults_noted(tmp_path):
+    from yjnb.dashboard import first_time_entrants_table, need_by_group_table, reoffending_table
+
+    params = tmp_path / "params"
+    shutil.copytree(ROOT / "params" / WF, params / WF)
+    plan_yaml = params / WF / "plan.yaml"
+    text = plan_yaml.read_text(encoding="utf-8")
+    # The seed's dashboard is replaced by one with small counts and wrong stated figures.
+    text = text[: text.index("dashboard:\n")] + text[text.index("\n# Section 5") :]
+    plan_yaml.write_text(text + DASHBOARD, encoding="utf-8")
+    plan = yjnb.plan.open_plan(WF, params_dir=params)
+    fte = first_time_entrants_table(plan)
+    board, public = fte.for_profile("board", 5), fte.for_profile("public", 5)
+    assert board.view["Children"].tolist() == ["9", "3", "12"]
+    assert public.view["Children"].tolist()[1] == "[c]"
+    assert "[c]" in public.view["Children"].tolist()[0]  # secondary: 12 - 9 would give it
+    assert public.view["Share of first time entrants"].tolist()[1] == "[c]"
+    need = need_by_group_table(plan).for_profile("public", 5).view
+    assert need.loc[0, "With an education, health and care plan"] == "[c]"
+    assert need.loc[0, "Percentage"] == "[c]"
+    reoffending = reoffending_table(plan)
+    assert reoffending.view.loc[0, "Change"] == "▼ down 5.5 points"
+    messages = [str(p) for p in plan.warnings if (p.column or "").startswith("dashboard")]
+    assert any("stated total of first time entrants is 13" in m for m in messages)
+    assert any("stated difference for All children is -4.5" in m for m in messages)

@@ -62,6 +62,7 @@ def test_new_writes_a_plan_whose_commented_content_is_valid(tmp_path, capsys):
     assert config.sign_off.date.isoformat() == "2025-06-30"
     assert len(config.priorities.national.model_dump(exclude_none=True)) == 11
     assert config.risks.entries[0].likelihood == "medium"
+    assert config.dashboard.shares[0].with_need == 12
     narrative = (params / "sefton" / "narrative" / "07_resources.md").read_text()
     assert narrative.startswith("> **Guidance") and "budget.total" in narrative
     shutil.copytree(ROOT / "data" / "national", data / "national")

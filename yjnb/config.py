@@ -15,6 +15,7 @@ from typing import Any, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from yjnb import reuse
 from yjnb.errors import InputError, Problem
 from yjnb.paths import PACKAGE_DIR
 from yjnb.plan_content import (
@@ -22,6 +23,7 @@ from yjnb.plan_content import (
     Board,
     BoardDevelopment,
     ChildFirst,
+    Dashboard,
     Evidence,
     LocalContext,
     PreviousPriorities,
@@ -102,6 +104,9 @@ class PlanConfig(BaseModel):
     local_context: LocalContext | None = Field(default=None, description="Section 1.")
     board: Board | None = Field(default=None, description="Section 2.")
     previous_priorities: PreviousPriorities | None = Field(default=None, description="Section 3.")
+    dashboard: Dashboard | None = Field(
+        default=None, description="Section 3: local performance figures (counts of children)."
+    )
     risks: Risks | None = Field(default=None, description="Section 5.")
     child_first: ChildFirst | None = Field(default=None, description="Section 6.")
     resources: Resources | None = Field(default=None, description="Section 7.")
@@ -276,6 +281,7 @@ def _problem(error: dict[str, Any], shown: str, tree: yaml.Node | None) -> Probl
     )
 
 
+@reuse.by_contents(lambda params_dir, slug, *_, **__: [Path(params_dir) / slug / "plan.yaml"])
 def load_plan(
     params_dir: Path, slug: str, overrides: dict[str, Any] | None = None, shown: str | None = None
 ) -> PlanConfig:

@@ -14,7 +14,14 @@ from functools import cache
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from yjnb.paths import PACKAGE_DIR
 
@@ -155,6 +162,62 @@ class PreviousPriorities(Block):
 
     year: str | None = Field(default=None, description="The previous plan's year, e.g. 2023-24.")
     objectives: list[PreviousObjective] = Field(default_factory=list)
+
+
+# -- 3. Local performance baseline (the service's own dashboard) ----------------------------
+
+
+class DisposalCount(Entry):
+    """Children counted under one disposal (a row named Total is checked, not shown)."""
+
+    disposal: str
+    children: int = Field(ge=0)
+
+
+class RateComparison(Entry):
+    """A rate (%) for one group this year and last year, as the service records it."""
+
+    group: str
+    this_year: float = Field(ge=0, le=100)
+    last_year: float = Field(ge=0, le=100)
+    difference: float | None = Field(default=None, description="As stated; checked.")
+
+
+class ShareCount(Entry):
+    """Children in one group and how many of them have a need (a Total row is checked)."""
+
+    group: str
+    children: int = Field(ge=0)
+    with_need: int = Field(ge=0)
+    percent: float | None = Field(default=None, description="As stated; checked.")
+
+    @model_validator(mode="after")
+    def _part_of_whole(self) -> ShareCount:
+        if self.with_need > self.children:
+            raise ValueError(
+                f"with_need ({self.with_need}) cannot exceed children ({self.children})"
+            )
+        return self
+
+
+class Dashboard(Block):
+    """Section 3: local performance figures the service publishes (counts of children)."""
+
+    year: str | None = Field(default=None, description="The year the figures cover.")
+    previous_year: str | None = Field(default=None, description="The year compared with.")
+    first_time_entrants: list[DisposalCount] = Field(
+        default_factory=list, description="First time entrants by their first disposal."
+    )
+    reoffending: list[RateComparison] = Field(
+        default_factory=list, description="Reoffending rates by group, this year and last."
+    )
+    need: str = Field(
+        default="an education, health and care plan",
+        description="What `shares` counts, completing 'children with ...'.",
+    )
+    shares: list[ShareCount] = Field(
+        default_factory=list, description="Children with the need, by group (e.g. disposal)."
+    )
 
 
 # -- 5. Risks --------------------------------------------------------------------------------
@@ -371,6 +434,7 @@ CONTENT_BLOCKS: dict[str, type[Block]] = {
     "local_context": LocalContext,
     "board": Board,
     "previous_priorities": PreviousPriorities,
+    "dashboard": Dashboard,
     "risks": Risks,
     "child_first": ChildFirst,
     "resources": Resources,
