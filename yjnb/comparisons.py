@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from yjnb import reuse
 from yjnb.config import PlanConfig
 from yjnb.errors import Problem
 from yjnb.indicators import INDICATORS, compare, compute_indicators, format_value
@@ -152,6 +153,7 @@ def _nation_of(area: pd.Series, national: NationalData) -> str | None:
     return None
 
 
+@reuse.by_identity
 def compare_authority(config: PlanConfig, national: NationalData) -> Comparison:
     """Compute every indicator for the authority and its comparators."""
     roles = comparator_roles(config, national)

@@ -189,8 +189,8 @@ class InProcessKernel:
         warnings.resetwarnings()  # also forgets which warnings were already shown
         warnings.filters[:] = saved
         warnings.onceregistry.clear()
-        if "numpy" in sys.modules:
-            sys.modules["numpy"].random.seed()
+        if "numpy" in sys.modules:  # a fresh seed, as a fresh process's numpy would have
+            sys.modules["numpy"].random.seed(int.from_bytes(os.urandom(4), "little"))
 
     def _flush(self) -> None:
         for name, capture in self._fds.items():

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from yjnb import reuse
 from yjnb.errors import InputError, Problem, display_path
 from yjnb.kpi_checks import check_kpi_rows, is_total
 from yjnb.periods import is_financial_year
@@ -79,43 +79,6 @@ class LocalData:
     audits: pd.DataFrame | None
     files: dict[str, Path]
     warnings: tuple[Problem, ...] = ()
-
-
-# --- reuse in batch workers ------------------------------------------------------------------
-
-_remembered: dict[tuple[str, tuple[tuple[str, str], ...]], object] | None = None
-
-
-def remember_loads() -> None:
-    """Keep what this process loads, for the processes it forks (the batch runner's workers).
-
-    Every section notebook of a batch reads the same files. A worker process that calls
-    this and loads once before forking a process per notebook lets every notebook reuse
-    the result instead of reading and validating the files again. Entries are keyed by the
-    folder and the bytes of every file in it, so a changed file is read afresh; results are
-    the same either way.
-    """
-    global _remembered
-    _remembered = {}
-
-
-def _remembered_by_contents(folder_of: Callable[..., Path]) -> Callable:
-    def decorate(load: Callable) -> Callable:
-        @functools.wraps(load)
-        def load_or_reuse(*args, **kwargs):
-            folder = folder_of(*args, **kwargs)
-            if _remembered is None or not folder.is_dir():
-                return load(*args, **kwargs)
-            files = sorted(p for p in folder.iterdir() if p.is_file())
-            digests = tuple((p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in files)
-            key = (str(folder.resolve()), digests)
-            if key not in _remembered:
-                _remembered[key] = load(*args, **kwargs)
-            return _remembered[key]
-
-        return load_or_reuse
-
-    return decorate
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -527,7 +490,7 @@ def check_national(data_dir: Path) -> list[Problem]:
     return _national(data_dir)[1]
 
 
-@_remembered_by_contents(lambda data_dir: Path(data_dir) / "national")
+@reuse.by_contents(lambda data_dir: [Path(data_dir) / "national"])
 def load_national(data_dir: Path) -> NationalData:
     """Read and validate areas.csv, neighbours.csv and counts.csv.
 
@@ -605,7 +568,7 @@ def check_local(data_dir: Path, slug: str, national: NationalData | None = None)
     return _local(data_dir, slug)[1]
 
 
-@_remembered_by_contents(lambda data_dir, slug, *_, **__: Path(data_dir) / "local" / slug)
+@reuse.by_contents(lambda data_dir, slug, *_, **__: [Path(data_dir) / "local" / slug])
 def load_local(data_dir: Path, slug: str, national: NationalData | None = None) -> LocalData:
     """Read and validate one authority's returns; only kpis.csv is required.
 

@@ -4,9 +4,9 @@ Starting Python and importing pandas, matplotlib, seaborn and IPython costs abou
 running one section notebook costs a fraction of that. So :func:`yjnb.runner.run` starts one
 worker server (:func:`main`), which imports everything once and then forks:
 
-- a process per authority, which loads the authority's inputs once (kept for its own forks:
-  :func:`yjnb.load.remember_loads`), runs the section notebooks, publishes the pages and
-  swaps them into place;
+- a process per authority, which loads the authority's inputs and computes its indicators
+  once (kept for its own forks: :mod:`yjnb.reuse`), runs the section notebooks, publishes
+  the pages and swaps them into place;
 - a process per section notebook, forked from its authority's process, which runs Papermill
   and exits. With the ``fork`` engine the cells run in that fresh process
   (:mod:`yjnb.engine`); with the ``kernel`` engine Papermill starts a Jupyter kernel, as plain
@@ -54,6 +54,12 @@ PRELOAD = (
     "ipykernel.zmqshell",
     "ipykernel.ipkernel",
     "ipykernel.compiler",
+    # what creating the kernel's shell would otherwise import in every notebook's process
+    "IPython.core.application",
+    "IPython.core.completerlib",
+    "IPython.core.crashhandler",
+    "IPython.core.oinspect",
+    "IPython.utils.wildcard",
     "jupyter_client.manager",
     "papermill",
     "nbformat",
@@ -462,14 +468,23 @@ def _authority_process(conn: Connection, task: AuthorityTask) -> None:
 
 
 def _warm_authority(task: AuthorityTask) -> None:
-    # Loaded once here, reused by every notebook forked from this process. Only a speed-up:
-    # if it fails, each notebook loads (and reports the problem) itself.
-    from yjnb.load import load_local, load_national, remember_loads
+    # Loaded and computed once here, reused by every notebook forked from this process
+    # (yjnb.reuse), called exactly as yjnb.open_plan calls them. Only a speed-up: if anything
+    # fails here, each notebook loads (and reports the problem) itself.
+    from yjnb import reuse
+    from yjnb.comparisons import compare_authority
+    from yjnb.config import load_plan
+    from yjnb.load import load_local, load_national
 
-    remember_loads()
-    data_dir = task.workspace.data_dir
+    reuse.remember()
+    job, workspace = task.job, task.workspace
     try:
-        load_local(data_dir, task.job.slug, load_national(data_dir))
+        national = load_national(workspace.data_dir)
+        load_local(workspace.data_dir, job.slug, national)
+        config = load_plan(
+            workspace.params_dir, job.slug, overrides={"year": job.parameters["year"]}
+        )
+        compare_authority(config, national)
     except Exception:  # noqa: S110 - reported by the notebooks themselves
         pass
     gc.freeze()
@@ -486,7 +501,10 @@ def preload() -> None:
     if not os.environ.get("MPLBACKEND"):
         os.environ["MPLBACKEND"] = INLINE_BACKEND
     for name in PRELOAD:
-        importlib.import_module(name)
+        try:
+            importlib.import_module(name)
+        except ImportError:  # another version without it: only a warm-up
+            continue
     for module in pkgutil.walk_packages([str(PACKAGE_DIR)], prefix="yjnb."):
         if module.name != "yjnb.__main__":
             try:
@@ -498,18 +516,53 @@ def preload() -> None:
 
 
 def _warm_caches() -> None:
+    # What every notebook's process would otherwise build again: yjnb's cached loaders of
+    # its own files (vocabularies, palettes, the section list, the nbconvert exporter), its
+    # compiled templates, and matplotlib's fonts.
     import io
 
+    from jinja2 import Environment
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from yjnb.publish import render_page
-
-    render_page([], "board", "", "", [])  # creates the nbconvert exporter, kept for reuse
+    for name, module in list(sys.modules.items()):
+        if not (name == "yjnb" or name.startswith("yjnb.")):
+            continue
+        for value in list(vars(module).values()):
+            if getattr(value, "__module__", None) == name and hasattr(value, "cache_info"):
+                _call_without_arguments(value)
+            elif isinstance(value, Environment):
+                _compile_templates(value)
     figure = Figure(figsize=(2, 1))
     FigureCanvasAgg(figure)
     figure.text(0.5, 0.5, "Warm 0123456789")
     figure.savefig(io.BytesIO(), format="png")
+
+
+def _call_without_arguments(function: Callable[..., Any]) -> None:
+    import inspect
+
+    try:
+        parameters = inspect.signature(function).parameters.values()
+        if all(
+            p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+            for p in parameters
+        ):
+            function()
+    except Exception:  # noqa: S110 - only a warm-up; the notebook meets any error itself
+        pass
+
+
+def _compile_templates(environment: Any) -> None:
+    try:
+        names = environment.list_templates(extensions=["j2"])
+    except (TypeError, OSError):
+        return
+    for name in names:
+        try:
+            environment.get_template(name)
+        except Exception:  # noqa: S112 - only a warm-up
+            continue
 
 
 def serve(conn: Connection) -> None:
@@ -525,7 +578,7 @@ def serve(conn: Connection) -> None:
                         task: AuthorityTask = conn.recv()
                     except EOFError:
                         return
-                    _warm_national(task.workspace.data_dir, warmed)
+                    _warm_workspace(task, warmed)
                     try:
                         pid, reader = start_process(
                             _authority_process,
@@ -548,17 +601,40 @@ def serve(conn: Connection) -> None:
         _stop_all(pid for pid, _ in authorities.values())
 
 
-def _warm_national(data_dir: Path, warmed: set[Path]) -> None:
-    if data_dir in warmed:
+def _warm_workspace(task: AuthorityTask, warmed: set[Path]) -> None:
+    # Once per workspace, before forking authorities, which inherit it: the national data
+    # (yjnb.reuse), and Papermill's own first-use work (reading, parameterising, validating
+    # and writing a notebook), done on a section notebook without executing it.
+    workspace = task.workspace
+    if workspace.data_dir in warmed:
         return
-    warmed.add(data_dir)
-    from yjnb.load import load_national, remember_loads
+    warmed.add(workspace.data_dir)
+    import tempfile
 
-    remember_loads()
+    import papermill
+
+    from yjnb import reuse
+    from yjnb.load import load_national
+
+    reuse.remember()
     try:
-        load_national(data_dir)
+        load_national(workspace.data_dir)
     except Exception:  # noqa: S110 - reported by the notebooks themselves
         pass
+    notebook = workspace.notebooks_dir / f"{task.job.sections[0].id}.ipynb"
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            papermill.execute_notebook(
+                str(notebook),
+                str(Path(folder) / notebook.name),
+                parameters=task.job.parameters,
+                prepare_only=True,
+                progress_bar=False,
+                report_mode=True,
+            )
+        except Exception:  # noqa: S110 - only a warm-up
+            pass
+    gc.freeze()
 
 
 SERVER_COMMAND = "import sys; from yjnb.workers import main; sys.exit(main(sys.argv[1:]))"
