@@ -154,7 +154,7 @@ def test_feedback_is_charted_with_counts_and_suppressed_in_public(plan):
     board, public = chart.for_profile("board", 5), chart.for_profile("public", 5)
     assert board.title == "Voice of the child: Young people's feedback survey 2023-24"
     assert "Excellent Help 7 (63.6%)" in board.alt and "Good Help 2 (18.2%)" in board.alt
-    assert "Good Help [c]" in public.alt and "[c]" in public.data.to_csv()
+    assert "Good Help not shown (small numbers)" in public.alt and "[c]" in public.data.to_csv()
     assert board.data.id == "feedback_1"
 
 

@@ -7,11 +7,13 @@ import pytest
 
 import yjnb
 from yjnb.board import board_attendance_table, board_kpi_table
+from yjnb.charts import Chart
 from yjnb.kpi_charts import kpi_chart
 from yjnb.kpi_summary import kpi_headlines
 from yjnb.kpi_tables import KPI_COLUMNS, kpi_table
 from yjnb.kpis import kpi_periods, kpi_specs, quarter_before, quarter_of
 from yjnb.shown import change_text, change_words, percent
+from yjnb.tables import Table
 
 WF = "westmorland-and-furness"
 REQUIRED = ["period", "kpi", "cohort", "measure", "category", "count", "percent"]
@@ -148,6 +150,14 @@ def test_charts_are_drawn_from_the_suppressed_figures():
     public = kpi_chart(plan, "wider_services").for_profile("public", 5)
     assert "[c]" not in board.data.to_csv() and "[c]" in public.data.to_csv()
     assert "not shown (small numbers)" in public.alt and board.png != public.png
+
+
+def test_a_chart_whose_figures_are_all_hidden_is_not_drawn(plan):
+    item = kpi_chart(plan, "serious_violence")
+    assert isinstance(item.for_profile("board", 5), Chart)
+    public = item.for_profile("public", 5)
+    assert isinstance(public, Table) and public.id == "kpi_serious_violence_chart"
+    assert any("not drawn" in note for note in public.notes)
 
 
 def test_board_attendance_is_a_partner_by_meeting_matrix_in_words(plan):

@@ -6,7 +6,8 @@ import pytest
 from disclosure_audit import Reader
 
 from yjnb.charts import Chart, new_figure, render
-from yjnb.suppress import SUPPRESSED, Cells, Counts, CountsBuilder, Protected, feasible_ranges
+from yjnb.feasible import feasible_ranges
+from yjnb.suppress import SUPPRESSED, Cells, Counts, CountsBuilder, Protected
 from yjnb.tables import Table
 
 

@@ -34,6 +34,7 @@ from yjnb.tables import Table
 if TYPE_CHECKING:
     from yjnb.plan import Plan
 
+NOT_DRAWN = "The chart is not drawn: every figure in it is hidden to protect the children counted."
 Point = tuple[str, float | None, str]  # quarter, value drawn (None: not drawn), text shown
 
 
@@ -107,9 +108,14 @@ def _title(spec: KpiSpec, periods: Periods) -> str:
 
 def _draw(
     frame: pd.DataFrame, spec: KpiSpec, periods: Periods, name: str, illustrative: bool
-) -> Chart:
+) -> Chart | Table:
     series = _series(frame, spec, periods)
     percent_kind = spec.chart["kind"] == "percent"
+    points = [point for found in series.values() for point in found]
+    if any(t == SUPPRESSED for _, _, t in points) and not any(v for _, v, _ in points):
+        # Every figure is hidden or zero: a chart would show nothing, so only its table is.
+        table = _table(spec, periods, series, name, illustrative, percent_kind)
+        return table.with_notes(NOT_DRAWN)
     fig, axes = new_figure(8, 4.5)
     colours = palette("categorical")
     width = 0.8 / max(len(series), 1)

@@ -78,7 +78,7 @@ def _draw_survey(
                 axes.barh(y, float(share), color=colour)
             axes.text((float(share) if share is not None and not hidden else 0) + 1, y, text,
                       va="center", fontsize=8)  # fmt: skip
-            shown_parts.append(f"{response} {text}")
+            shown_parts.append(f"{response} {'not shown (small numbers)' if hidden else text}")
             records.append(
                 {
                     "survey": survey,
