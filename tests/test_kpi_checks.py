@@ -149,3 +149,17 @@ def test_cohort_problems_never_quote_child_level_values(workspace_factory):
     assert {p.column for p in problems} == {"disposal_end", "age"}
     assert all(p.value is None for p in problems)
     assert not any("2023-09" in str(p) or "ZZ-REF" in str(p) for p in problems)
+
+
+def test_a_missing_category_that_breaks_a_sum_is_one_error_saying_so(workspace_factory):
+    ws = workspace_factory([SLUG])
+
+    def drop(records):
+        gone = row_of(records, **q("2023-24 Q2", measure="accommodation_type",
+                                   category="Living with other family"))  # fmt: skip
+        return [r for i, r in enumerate(records, start=1) if i != gone]
+
+    edit_kpis(ws, drop)
+    problems = [p for p in check_local(ws["data"], SLUG) if p.file == SHOWN]
+    assert len(problems) == 1 and problems[0].severity == "error"
+    assert "no row for 'Living with other family' this quarter" in problems[0].message

@@ -73,8 +73,12 @@ def check_kpi_rows(cells: pd.DataFrame, shown: str) -> list[Problem]:
     problems += found
     # A wrong ete count upsets its measure's sum too: reported once, as the cohorts'.
     wrong = {tuple(frame.loc[p.row, _GROUP]) for p in found}
-    problems += _bases(frame, shown, skip=wrong)
-    problems += _missing_categories(frame, shown)
+    missing = _missing(frame)
+    found = _bases(frame, shown, wrong, missing)
+    problems += found
+    # A missing category that makes its measure fall short is said in that error, once.
+    reported = {tuple(frame.loc[p.row, _GROUP]) for p in found}
+    problems += _missing_categories(missing, reported, shown)
     return problems
 
 
@@ -139,7 +143,9 @@ def _first_rows(frame: pd.DataFrame) -> pd.Series:
     return frame.reset_index().groupby(_GROUP, sort=False)["index"].first()
 
 
-def _bases(frame: pd.DataFrame, shown: str, skip: set[tuple]) -> list[Problem]:
+def _bases(
+    frame: pd.DataFrame, shown: str, skip: set[tuple], missing: dict[tuple, tuple]
+) -> list[Problem]:
     if frame["number"].isna().any():
         return []  # counts that are not numbers are reported already; sums would mislead
     sums, first = _sums(frame), _first_rows(frame)
@@ -159,6 +165,9 @@ def _bases(frame: pd.DataFrame, shown: str, skip: set[tuple]) -> list[Problem]:
             continue
         row = first[(period, kpi, cohort, measure)]
         message = f"the counts of {kpi} {measure} for {period} add up to {added:.0f}"
+        if (period, kpi, cohort, measure) in missing:
+            gone = ", ".join(f"'{c}'" for c in missing[(period, kpi, cohort, measure)][1])
+            message += f" (there is no row for {gone} this quarter)"
         expected = f"{target:.0f}, {what} for {period} (the same children)"
         problems.append(Problem(shown, message, int(row), "count", f"{added:.0f}", expected))
     return problems
@@ -186,21 +195,32 @@ def _cohort_parts(frame: pd.DataFrame, shown: str) -> list[Problem]:
     return problems
 
 
-def _missing_categories(frame: pd.DataFrame, shown: str) -> list[Problem]:
-    problems = []
+def _missing(frame: pd.DataFrame) -> dict[tuple, tuple[int, list[str]]]:
+    """(period, kpi, cohort, measure) -> (first row, categories other quarters have)."""
+    found = {}
     for (kpi, cohort, measure), part in frame.groupby(["kpi", "cohort", "measure"], sort=False):
         names = part.assign(normal=part["category"].map(_normal))
         every = dict.fromkeys(names["normal"])
         labels = dict(zip(names["normal"], names["category"], strict=False))
         for period, quarter in names.groupby("period", sort=False):
-            for missing in [n for n in every if n not in set(quarter["normal"])]:
-                message = (
-                    f"{kpi} {measure} ({cohort}) has no row for '{labels[missing]}' in "
-                    f"{period}, though other quarters have one: shown as not reported"
-                )
-                expected = "a row for every category in every quarter (0 if none)"
-                row = int(quarter.index[0])
-                problems.append(
-                    Problem(shown, message, row, "category", None, expected, "warning")
-                )
+            gone = [labels[n] for n in every if n not in set(quarter["normal"])]
+            if gone:
+                found[(period, kpi, cohort, measure)] = (int(quarter.index[0]), gone)
+    return found
+
+
+def _missing_categories(
+    missing: dict[tuple, tuple[int, list[str]]], reported: set[tuple], shown: str
+) -> list[Problem]:
+    problems = []
+    for (period, kpi, cohort, measure), (row, gone) in missing.items():
+        if (period, kpi, cohort, measure) in reported:
+            continue
+        for label in gone:
+            message = (
+                f"{kpi} {measure} ({cohort}) has no row for '{label}' in {period}, though "
+                "other quarters have one: shown as not reported"
+            )
+            expected = "a row for every category in every quarter (0 if none)"
+            problems.append(Problem(shown, message, row, "category", None, expected, "warning"))
     return problems
