@@ -352,9 +352,12 @@ def test_data_notes_about_a_folder(tmp_path, monkeypatch):
     narrative.write_text(SEED_SENTENCES, encoding="utf-8")
     check_narrative_figures(plan)
     shown.clear()
+    plan.heading("01_introduction")
     plan.data_notes("narrative")
     text = shown[-1]["text/plain"]
     assert text.count("01_introduction.md") == 3 and "budget.csv" not in text
+    # Each section's notes are labelled by their own heading: ids stay unique on the page.
+    assert 'id="data-notes-01_introduction"' in shown[-1]["text/html"]
 
 
 def test_placeholders_quote_the_same_figures_as_the_tables(wf):

@@ -47,6 +47,7 @@ class Plan:
     local: LocalData
     profiles: tuple[str, ...] = ("board",)
     warnings: list[Problem] = field(default_factory=list)
+    _notes_id: str = field(default="data-notes", init=False, repr=False)
 
     # -- computed once, shared by every table and placeholder --------------------------------
     @cached_property
@@ -74,6 +75,7 @@ class Plan:
     def heading(self, section_id: str) -> None:
         """Display the section's heading, as titled in this plan."""
         section = self._section(section_id)
+        self._notes_id = f"data-notes-{section.id}"  # one data notes block a section
         text = f'<h2 id="{section.id}">{html.escape(section.title)}</h2>'
         self._emit(lambda _profile: {"text/html": text, "text/plain": section.title})
 
@@ -134,8 +136,8 @@ class Plan:
             return
         items = "".join(f"<li>{html.escape(str(p))}</li>" for p in notes)
         block = (
-            '<aside class="yjnb-data-notes" aria-labelledby="data-notes">'
-            '<h3 id="data-notes">Data notes</h3>'
+            f'<aside class="yjnb-data-notes" aria-labelledby="{self._notes_id}">'
+            f'<h3 id="{self._notes_id}">Data notes</h3>'
             f"<ul>{items}</ul></aside>"
         )
         text = "Data notes:\n" + "\n".join(f"- {p}" for p in notes)
