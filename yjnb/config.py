@@ -18,22 +18,23 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from yjnb import reuse
 from yjnb.errors import InputError, Problem
 from yjnb.paths import PACKAGE_DIR
-from yjnb.plan_content import (
-    CONTENT_BLOCKS,
-    Board,
+from yjnb.plan_commitments import (
     BoardDevelopment,
-    ChildFirst,
-    Dashboard,
     Evidence,
-    LocalContext,
-    PreviousPriorities,
     Priorities,
-    Resources,
-    Risks,
     ServiceDevelopment,
     SignOff,
     Workforce,
-    content_paths,
+)
+from yjnb.plan_content import (
+    Block,
+    Board,
+    ChildFirst,
+    Dashboard,
+    LocalContext,
+    PreviousPriorities,
+    Resources,
+    Risks,
 )
 
 YEAR_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -55,6 +56,37 @@ def default_sections() -> tuple[Section, ...]:
     """The YJB's prescribed headings in their default order (yjnb/sections.yaml)."""
     entries = yaml.safe_load((PACKAGE_DIR / "sections.yaml").read_text(encoding="utf-8"))
     return tuple(Section(**entry) for entry in entries)
+
+
+# The plan.yaml keys holding structured content, in section order, with their models.
+CONTENT_BLOCKS: dict[str, type[Block]] = {
+    "local_context": LocalContext,
+    "board": Board,
+    "previous_priorities": PreviousPriorities,
+    "dashboard": Dashboard,
+    "risks": Risks,
+    "child_first": ChildFirst,
+    "resources": Resources,
+    "board_development": BoardDevelopment,
+    "workforce": Workforce,
+    "evidence": Evidence,
+    "priorities": Priorities,
+    "service_development": ServiceDevelopment,
+    "sign_off": SignOff,
+}
+
+
+def content_paths() -> list[str]:
+    """Every ``plan.<block>`` and ``plan.<block>.<key>`` that ``illustrative`` may name."""
+    paths = ["plan"]
+    for block, model in CONTENT_BLOCKS.items():
+        paths.append(f"plan.{block}")
+        paths += [
+            f"plan.{block}.{field.alias or key}"
+            for key, field in model.model_fields.items()
+            if key != "notes"
+        ]
+    return paths
 
 
 class SectionChoice(BaseModel):
