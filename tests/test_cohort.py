@@ -25,7 +25,7 @@ def plan():
     return yjnb.open_plan(WF)
 
 
-def two_year_plan(workspace_factory, slug="warwickshire"):
+def two_year_plan(workspace_factory, slug=WF):
     """A workspace whose cohort.csv also has the year before, each disposal a year earlier."""
     ws = workspace_factory([slug])
     path = ws["data"] / "local" / slug / "cohort.csv"
@@ -123,6 +123,15 @@ def test_two_years_give_year_on_year_change(workspace_factory):
     public = cohort_profile(plan).for_profile("public", 5).data
     hidden = public[(public["count"] == "[c]") | (public["previous_count"] == "[c]")]
     assert (hidden["change"] == "[c]").all()
+
+
+def test_bundled_warwickshire_has_two_years_to_compare():
+    plan = yjnb.open_plan("warwickshire")
+    years = cohort_years(plan.local.cohort, plan.config.year)
+    assert (years.year, years.previous) == ("2023-24", "2022-23")
+    view = cohort_summary(plan).for_profile("board", 5).view.set_index("Figure")
+    assert (view.loc["Children", "2023-24"], view.loc["Children", "2022-23"]) == ("135", "114")
+    assert view.loc["Children", "Change"] == "▲ up 21"
 
 
 def test_a_free_text_label_of_a_few_children_is_not_shown_in_public(workspace_factory):
