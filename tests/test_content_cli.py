@@ -72,3 +72,15 @@ def test_new_writes_a_plan_whose_commented_content_is_valid(tmp_path, capsys):
     assert "unknown placeholder" not in out
     about_plan = [line for line in out.splitlines() if "plan.yaml" in line]
     assert len(about_plan) == 1 and "'area_code'" in about_plan[0]  # E00000000 is a stand-in
+
+
+def test_validate_reports_what_the_sections_would_flag(workspace_factory, capsys):
+    ws = workspace_factory([WF])
+    args = ["validate", "--params-dir", str(ws["params"]), "--data-dir", str(ws["data"])]
+    assert main(args) == 0  # warnings only
+    out = capsys.readouterr().out
+    assert "12 of 33 is 36.4%, not 36.3%" in out
+    assert "are the two swapped?" in out
+    assert "national priority areas not addressed: Education" in out
+    assert "the 10-17 population stated in" in out
+    assert "0 errors, 7 warnings" in out

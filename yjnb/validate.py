@@ -67,6 +67,8 @@ def validate(
     workspace: Workspace, slugs: list[str], year: str | None = None, strict: bool = False
 ) -> list[Problem]:
     """Every problem found in the national data and each authority's inputs."""
+    from yjnb.content_figures import content_problems
+
     problems = check_national(workspace.data_dir)
     national = None
     if not any(p.severity == "error" for p in problems):
@@ -80,6 +82,7 @@ def validate(
         if config is not None:
             problems += check_narrative(workspace, slug, config, strict)
             if national is not None:
-                problems += check_plan_codes(config, national, slug)
+                codes = check_plan_codes(config, national, slug)
+                problems += codes or content_problems(workspace, slug, config, national)
         problems += check_local(workspace.data_dir, slug, national)
     return problems
