@@ -299,6 +299,10 @@ def test_two_years_give_change_columns_and_a_grouped_chart():
     assert (total["Total 2024-25 (£)"], total["Change (£)"]) == ("1,642,000", "+40,700")
     assert total["Change (%)"] == "2.5%"
     assert set(table.data["year"]) == {"2023-24", "2024-25"}
+    # Every figure the page shows is in the CSV, the change included.
+    total = table.data[(table.data["agency"] == "Total") & (table.data["year"] == "2024-25")]
+    assert total[["previous_total", "change"]].iloc[0].tolist() == [1601300, 40700]
+    assert table.view.loc[3, "Change (£)"] == "0"  # no contribution change: no sign
     chart = budget.budget_chart(plan)
     assert "In 2023-24 the total was £1,601,300" in chart.alt
     assert set(chart.data.data["year"]) == {"2023-24", "2024-25"}

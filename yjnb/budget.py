@@ -109,7 +109,8 @@ def budget_table(plan: Plan) -> Table:
         if before is not None:
             was = _previous_total(before, agency)
             row["previous"] = "none" if was is None else f"{was:,.0f}"
-            row["change"] = "" if was is None else f"{amounts['total'] - was:+,.0f}"
+            change = None if was is None else amounts["total"] - was
+            row["change"] = "" if change is None else f"{change:+,.0f}" if change else "0"
             row["change_pct"] = percent(amounts["total"] - was, was) if was else "not available"
         rows.append(row)
     columns = {"agency": "Agency"} | {
@@ -127,6 +128,8 @@ def budget_table(plan: Plan) -> Table:
     years = [y for y in (previous, year) if y]
     tidy = plan.local.budget[plan.local.budget["year"].isin(years)]
     tidy = pd.concat([tidy, *(_totals(plan.local, y) for y in years)], ignore_index=True)
+    if before is not None:
+        tidy = _with_change(tidy, year, before)
     table = content_table(
         plan,
         "budget",
@@ -140,6 +143,21 @@ def budget_table(plan: Plan) -> Table:
         year=year,
     )
     return replace(table, source=f"{plan.config.name}: partner contributions agreed for {year}")
+
+
+def _with_change(tidy: pd.DataFrame, year: str, before: pd.DataFrame) -> pd.DataFrame:
+    """The plan year's rows with last year's total and the change, as the table shows them."""
+    was = [
+        _previous_total(before, agency) if row_year == year else None
+        for row_year, agency in zip(tidy["year"], tidy["agency"], strict=True)
+    ]
+    previous = pd.Series(was, index=tidy.index, dtype="float64")
+    change = tidy["total"] - previous
+    return tidy.assign(
+        previous_total=previous,
+        change=change,
+        change_percent=(change / previous.where(previous != 0)) * 100,
+    )
 
 
 def _totals(local: LocalData, year: str) -> pd.DataFrame:
