@@ -7,6 +7,7 @@ file is searched for values planted in cohort.csv.
 """
 
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from yjnb.cli import main
 from yjnb.cohort import disposal_tiers
 from yjnb.schemas import COHORT_PARTS, MEASURE_BASES
 
+ROOT = Path(__file__).resolve().parent.parent
 AUTHORITIES = ("trafford", "westmorland-and-furness")
 THRESHOLD = 5
 KPIS = ("accommodation", "ete", "send", "mental_health", "substance_misuse", "oocd",
@@ -39,11 +41,18 @@ def plant(data: Path) -> None:
     pd.concat([cohort, pd.DataFrame([child])]).to_csv(path, index=False)
 
 
+def copy_workspace(root: Path) -> dict[str, Path]:
+    ws = {"params": root / "params", "data": root / "data", "output": root / "outputs"}
+    shutil.copytree(ROOT / "data" / "national", ws["data"] / "national")
+    for slug in AUTHORITIES:
+        shutil.copytree(ROOT / "params" / slug, ws["params"] / slug)
+        shutil.copytree(ROOT / "data" / "local" / slug, ws["data"] / "local" / slug)
+    return ws
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from conftest import copy_workspace
-
-    ws = copy_workspace(tmp_path_factory.mktemp("appendix"), list(AUTHORITIES))
+    ws = copy_workspace(tmp_path_factory.mktemp("appendix"))
     for slug in AUTHORITIES:
         plan = ws["params"] / slug / "plan.yaml"
         plan.write_text(plan.read_text() + "sections: [12_standards, 15_performance_appendix]\n")
@@ -124,6 +133,10 @@ def kpi_reader(board: dict, public: dict) -> tuple[Reader, list[str]]:
         if t["kpi"] == "board_attendance":
             continue
         key = (t["kpi"], t["period"], t["cohort"], t["measure"], t["category"])
+        if number(t.get("rate_per_10000")) is not None:  # the serious violence rate
+            if not is_hidden(s["rate_per_10000"]) and key in reader.hidden - reader.shown:
+                leaks.append(f"headline {key}: a rate of a hidden count")
+            continue
         reader.cell(key, t["count"], s["count"])
         if number(t["total"]) is not None and t["category"] != "Total":
             reader.cell((*key[:4], "Total"), t["total"], s["total"])
@@ -144,6 +157,9 @@ def derived_leaks(key: tuple, shown: pd.Series) -> list[str]:
         if value is not None and not is_hidden(value):
             if count_hidden or is_hidden(shown["previous_count"]):
                 leaks.append(f"{key}: {column} of a hidden count")
+    total_change = number(shown.get("total_change"))
+    if total_change is not None and not is_hidden(total_change) and is_hidden(shown["total"]):
+        leaks.append(f"{key}: change of a hidden total")
     rate = number(shown.get("rate_per_10000"))
     if rate is not None and not is_hidden(rate) and count_hidden:
         leaks.append(f"{key}: rate of a hidden count")

@@ -131,7 +131,7 @@ def board_kpi_table(plan: Plan) -> Table:
     return Table(
         id=f"kpi_{KPI}",
         caption=f"{TITLE}: {plan.config.name}, partner places by quarter, {periods.year}",
-        data=pd.DataFrame(records),
+        data=pd.DataFrame(records, dtype=object),
         view=view_frame,
         numeric=tuple(view_frame.columns[1:]),
         notes=(COUNTED, "Percentages are of all partner places at the quarter's meetings."),

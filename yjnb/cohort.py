@@ -257,6 +257,8 @@ def _draw_summary(
             now, before = (cells.value((y, measure, ALL, TOTAL)) for y in present)
             hidden = any(cells.hidden((y, measure, ALL, TOTAL)) for y in present)
             row["Change"] = SUPPRESSED if hidden else change_words(now, before)
+            records[-2]["change"] = SUPPRESSED if hidden else now - before
+            records[-2]["change_in_words"] = row["Change"]
         rows.append(row)
     row = {"Figure": "Average age of the children (years)"}
     for year in present:
@@ -271,12 +273,15 @@ def _draw_summary(
         shown = all(_age_shown(cells, frame, y) for y in present)
         now, before = (ages.get(y) for y in present)
         row["Change"] = change_words(now, before, " years") if shown else SUPPRESSED
+        difference = None if now is None or before is None else float(now - before)
+        records[-2]["change"] = difference if shown else SUPPRESSED
+        records[-2]["change_in_words"] = row["Change"]
     rows.append(row)
     view = pd.DataFrame(rows)
     return Table(
         id="cohort_summary",
         caption=f"Children and disposals in the youth justice cohort: {name}, {years.year}",
-        data=pd.DataFrame(records),
+        data=pd.DataFrame(records, dtype=object),
         view=view,
         numeric=tuple(view.columns[1:]),
         notes=(
@@ -363,7 +368,7 @@ def _draw_profile(
     return Table(
         id="cohort_profile",
         caption=f"Profile of the youth justice cohort: {name}, {years.year}",
-        data=pd.DataFrame(records),
+        data=pd.DataFrame(records, dtype=object),
         view=view,
         numeric=tuple(view.columns[1:]),
         notes=(

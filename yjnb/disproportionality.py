@@ -152,7 +152,7 @@ def _draw(
             f"Disproportionality: children in the youth justice cohort against children aged "
             f"10 to 17, {name}, {years.year}"
         ),
-        data=pd.DataFrame(records),
+        data=pd.DataFrame(records, dtype=object),
         view=view,
         numeric=tuple(view.columns[1:4]) if not view.empty else (),
         notes=(
@@ -197,7 +197,7 @@ def _group(
         "cohort_percent": SUPPRESSED
         if share_hidden
         else (None if share is None else float(share)),
-        "population": people,
+        "population": people if people is None or people % 1 else int(people),
         "population_percent": None
         if people is None
         else float(percent(int(people), int(everyone))),

@@ -169,7 +169,7 @@ def _table(
             "cohort": cohort,
             "measure": measure,
             "category": category,
-            "value": SUPPRESSED if text == SUPPRESSED else value,
+            "value": SUPPRESSED if text == SUPPRESSED else _number(value, percent_kind),
             "unit": "percent" if percent_kind else "count",
         }
         for (_, cohort, measure, category), points in series.items()
@@ -182,9 +182,15 @@ def _table(
     return Table(
         id=f"kpi_{spec.kpi}_chart",
         caption=f"Figures in the chart: {_title(spec, periods)}, {name}",
-        data=pd.DataFrame(records),
+        data=pd.DataFrame(records, dtype=object),
         view=view,
         numeric=tuple(periods.quarters),
         source=SOURCE,
         illustrative=illustrative,
     )
+
+
+def _number(value: float | None, percent_kind: bool) -> float | int | None:
+    if value is None or percent_kind:
+        return value
+    return int(value)

@@ -129,6 +129,25 @@ def _rate_row(row: dict[str, Any], population: tuple[float, str]) -> dict[str, A
     }
 
 
+def _rate_records(
+    row: dict[str, Any], shown: dict[str, Any], periods: Periods
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "kpi": row["spec"].kpi,
+            "cohort": row["cohort"],
+            "measure": row["measure"],
+            "category": row["category"],
+            "figure": shown["Figure"],
+            "period": periods.latest if when == "latest" else periods.year,
+            "rate_per_10000": shown[when] if shown[when] == SUPPRESSED else float(shown[when]),
+            "change_in_words": shown["change"] if when == "latest" else None,
+        }
+        for when in ("latest", "year")
+        if shown[when] != NOT_REPORTED
+    ]
+
+
 def _draw(
     frame: pd.DataFrame,
     periods: Periods,
@@ -156,7 +175,9 @@ def _draw(
             }
         )
         if spec.kpi == "serious_violence" and population is not None:
-            view.append(_rate_row(row, population))
+            shown_rate = _rate_row(row, population)
+            view.append(shown_rate)
+            records += _rate_records(row, shown_rate, periods)
         for when in ("now", "year"):
             shown = row[when]
             records.append(
@@ -182,7 +203,7 @@ def _draw(
     return Table(
         id="kpi_headlines",
         caption=f"Key performance indicators at a glance: {name}, {periods.year}",
-        data=pd.DataFrame(records),
+        data=pd.DataFrame(records, dtype=object),
         view=table_view,
         numeric=tuple(columns.values()),
         notes=(

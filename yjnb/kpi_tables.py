@@ -43,6 +43,7 @@ SOURCE = "The service's quarterly key performance indicator returns (kpis.csv)"
 KPI_COLUMNS = [
     "period", "kpi", "cohort", "measure", "category", "count", "total", "percent",
     "previous_period", "previous_count", "change", "percent_points_change", "change_in_words",
+    "total_change",
 ]  # fmt: skip
 
 
@@ -112,7 +113,7 @@ def _draw_kpi_table(
     else:
         for row in view_rows:
             row.pop("_key")
-    data = pd.DataFrame(records, columns=_data_columns(population))
+    data = pd.DataFrame(records, columns=_data_columns(population), dtype=object)
     view = pd.DataFrame(view_rows)
     notes = [spec.counted]
     if any(m in EXCLUSIVE_MEASURES for _, m, _ in rows):
@@ -159,6 +160,7 @@ def _record(shown: dict[str, Any], key: tuple, population: tuple[float, str] | N
             _csv(shown["points"], shown["points_hidden"]) if exclusive else None
         ),
         "change_in_words": shown["change_text"] if shown["previous_period"] else None,
+        "total_change": _csv(shown["total_change"], shown["total_change_hidden"]),
     }
     if population is not None:
         record["rate_per_10000"] = (

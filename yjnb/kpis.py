@@ -226,6 +226,8 @@ def figure(
         "points": None,
         "points_hidden": False,
         "change_text": NOT_REPORTED,
+        "total_change": None,
+        "total_change_hidden": False,
     }
     if previous is None:
         return result
@@ -244,6 +246,13 @@ def figure(
         change_hidden=change_hidden,
         points=points(share, before_share),
         points_hidden=points_hidden,
+    )
+    total_before = cells.value(before_total)
+    if total is not None and total_before is not None:
+        result["total_change"] = total - total_before
+    both = total_key in cells and before_total in cells
+    result["total_change_hidden"] = both and (
+        cells.hidden(total_key) or cells.hidden(before_total)
     )
     shown_points = None if points_hidden else result["points"]
     result["change_text"] = change_text(count, before, change_hidden, shown_points)

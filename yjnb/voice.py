@@ -104,7 +104,7 @@ def _draw_survey(
     table = Table(
         id=f"feedback_{number}",
         caption=f"Answers to the {survey}, {name}",
-        data=pd.DataFrame(records),
+        data=pd.DataFrame(records, dtype=object),
         view=pd.DataFrame(view),
         numeric=("People (share)",),
         notes=("Percentages are of the people who answered each question.",),
@@ -146,7 +146,7 @@ def audit_table(plan: Plan) -> Table | None:
     return Table(
         id="audits",
         caption=f"Quality assurance: audit grades, {plan.config.name}",
-        data=pd.DataFrame(records),
+        data=pd.DataFrame(records, dtype=object),
         view=view,
         numeric=(*grades, "Audits"),
         notes=(
