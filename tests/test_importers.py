@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 from pathlib import Path
 
 import pandas as pd
@@ -262,15 +261,6 @@ def test_unreadable_files_are_reported(data_dir, tmp_path, name, content, messag
         import_lait(tmp_path / name, data_dir)
 
 
-@pytest.mark.skipif(importlib.util.find_spec("odf") is not None, reason="odfpy is installed")
-def test_ods_without_odfpy_says_what_to_do(data_dir, tmp_path):
-    (tmp_path / "Outcome_Table.ods").write_bytes(b"PK\x03\x04")
-    with pytest.raises(InputError, match="needs the odfpy package") as error:
-        import_yjb(tmp_path / "Outcome_Table.ods", data_dir)
-    assert ".xlsx or .csv" in str(error.value)
-
-
-@pytest.mark.skipif(importlib.util.find_spec("odf") is None, reason="odfpy is not installed")
 def test_yjb_ods_is_read(data_dir, tmp_path):
     path = tmp_path / "Outcome_Table.ods"
     pd.DataFrame([OUTCOME_HEADER] + OUTCOME_ROWS).to_excel(

@@ -9,7 +9,6 @@ or warnings (that row is left out, and the report says why).
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import math
 import os
@@ -138,10 +137,6 @@ def _csv_grid(path: Path) -> pd.DataFrame:
 
 def _spreadsheet_grids(path: Path, suffix: str) -> dict[str | None, pd.DataFrame]:
     engine = "odf" if suffix == ".ods" else "openpyxl"
-    if engine == "odf" and importlib.util.find_spec("odf") is None:
-        message = "reading .ods files needs the odfpy package, which is not installed"
-        expected = "the data sheet saved as .xlsx or .csv (or odfpy installed)"
-        raise InputError([Problem(path.name, message, expected=expected)])
     try:
         book = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine=engine)
     except Exception as err:  # noqa: BLE001 - any reader failure means an unreadable file
