@@ -4,7 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint setup clean benchmark
+CHROMIUM := /usr/bin/chromium
+# Root on CI; elsewhere sudo, if there is one.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
+
+.PHONY: report test lint setup clean benchmark browser
 
 setup: $(STAMP)
 
@@ -18,7 +22,17 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	$(BIN)/yjnb run
 
-test: $(STAMP)
+# The accessibility tests drive Debian's chromium through Playwright (never `playwright
+# install`, which downloads browsers). Installed once, quietly, only when missing; with
+# fonts-liberation (Arial's metrics) so screenshots show text as pages will.
+browser:
+	@test -x $(CHROMIUM) || { \
+		echo "Installing chromium for the accessibility tests"; \
+		$(SUDO) apt-get update -qq >/dev/null && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends chromium fonts-liberation >/dev/null; }
+
+test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks/

@@ -120,7 +120,7 @@ class Plan:
                 table.for_profile(profile, threshold) if isinstance(table, Protected) else table
             )
             text = f"{shown.caption}: {len(shown.data)} rows, written to tables/{shown.id}.csv"
-            return {TABLE_MIME: _payload(shown), "text/plain": text}
+            return {TABLE_MIME: table_payload(shown), "text/plain": text}
 
         self._emit(bundle, metadata={"export_only": True})
 
@@ -177,8 +177,19 @@ class Plan:
                 _display(bundle(profile), {"yjnb": {"profile": profile, **(metadata or {})}})
 
 
-def _payload(table: Table) -> dict[str, Any]:
-    return {"id": table.id, "caption": table.caption, "csv": table.to_csv()}
+def table_payload(table: Table) -> dict[str, Any]:
+    """What publishing needs of a table: the CSV, and the notes that travel with it.
+
+    Consumers read only the keys they know; keys are added, never removed.
+    """
+    return {
+        "id": table.id,
+        "caption": table.caption,
+        "csv": table.to_csv(),
+        "notes": list(table.notes),
+        "source": table.source,
+        "illustrative": table.illustrative,
+    }
 
 
 def _bundle(item: Table | Chart) -> dict[str, Any]:
@@ -186,7 +197,7 @@ def _bundle(item: Table | Chart) -> dict[str, Any]:
     return {
         "text/html": item.to_html(),
         "text/plain": item.to_text(),
-        TABLE_MIME: _payload(table),
+        TABLE_MIME: table_payload(table),
     }
 
 

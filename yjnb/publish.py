@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import platform
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
@@ -13,16 +15,21 @@ from typing import Any
 
 import nbformat
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from nbconvert import HTMLExporter
 
+from yjnb import spreadsheet, year_index
 from yjnb.config import PROFILES, PlanConfig, Section
 from yjnb.paths import TEMPLATES_DIR
-from yjnb.plan import TABLE_MIME, WARNING_MIME
+from yjnb.periods import parse_financial_year
+from yjnb.plan import TABLE_MIME, WARNING_MIME, table_payload
 
 PROFILE_NOTES = {
-    "board": "Board version: unsuppressed, for the management board. Not for publication.",
-    "public": "Public version: small numbers from local data are suppressed and shown as [c].",
+    "board": "Unsuppressed, for the management board. Not for publication.",
+    "public": "Small numbers from the service's own data are withheld and shown as [c].",
 }
+PROFILE_LABELS = {"board": "Board version", "public": "Public version"}
+WORKBOOK = "tables.xlsx"
 APPENDIX_TITLE = "Performance appendix"
 VERSIONED = ("yjnb", "pandas", "numpy", "scipy", "papermill", "nbconvert", "nbclient", "seaborn")
 
@@ -44,9 +51,17 @@ def _exporter() -> HTMLExporter:
 
 
 def render_page(
-    executed: list[Executed], profile: str, title: str, authority: str, footer: list[str]
+    executed: list[Executed],
+    profile: str,
+    title: str,
+    authority: str,
+    footer: list[str],
+    downloads: Sequence[dict[str, str]] = (),
 ) -> str:
-    """One self-contained HTML page of the given sections, for one profile."""
+    """One self-contained HTML page of the given sections, for one profile.
+
+    ``downloads`` are links offered at the top of the page: dicts of href, text and detail.
+    """
     merged = nbformat.v4.new_notebook()
     merged.metadata = executed[0].notebook.metadata if executed else {}
     for item in executed:
@@ -57,6 +72,8 @@ def render_page(
             "authority": authority,
             "profile": profile,
             "profile_note": PROFILE_NOTES[profile],
+            "profile_label": PROFILE_LABELS[profile],
+            "downloads": list(downloads),
             "sections": [{"id": e.section.id, "title": e.section.title} for e in executed],
             "footer": footer,
         }
@@ -130,14 +147,16 @@ def publish_authority(
     for profile in profiles:
         folder = staging / profile
         (folder / "tables").mkdir(parents=True, exist_ok=True)
+        tables = tables_of(executed, profile)
+        for table_id, payload in tables.items():
+            (folder / "tables" / f"{table_id}.csv").write_text(payload["csv"], encoding="utf-8")
+        downloads = _workbook(folder / WORKBOOK, tables, config, profile)
         plan_title = f"Youth Justice Plan {config.year}"
-        page = render_page(executed, profile, plan_title, config.name, footer)
+        page = render_page(executed, profile, plan_title, config.name, footer, downloads)
         (folder / "plan.html").write_text(page, encoding="utf-8")
         title = f"{APPENDIX_TITLE} {config.year}"
-        page = render_page(appendix, profile, title, config.name, footer)
+        page = render_page(appendix, profile, title, config.name, footer, downloads)
         (folder / "performance-appendix.html").write_text(page, encoding="utf-8")
-        for table_id, payload in tables_of(executed, profile).items():
-            (folder / "tables" / f"{table_id}.csv").write_text(payload["csv"], encoding="utf-8")
     notebooks = staging / "notebooks"
     notebooks.mkdir(parents=True, exist_ok=True)
     for item in executed:
@@ -145,6 +164,7 @@ def publish_authority(
     manifest = {
         "authority": slug,
         "name": config.name,
+        "area_code": config.area_code,
         "year": config.year,
         "parameters": parameters,
         "inputs": {name: sha256(path) for name, path in sorted(inputs.items())},
@@ -157,19 +177,89 @@ def publish_authority(
     return manifest
 
 
+def plan_year_start(year: str) -> datetime.datetime:
+    """The first day of the plan year: the fixed creation date recorded in spreadsheets."""
+    start, _ = parse_financial_year(year)
+    return datetime.datetime.combine(start, datetime.time())
+
+
+def _workbook(
+    path: Path, tables: dict[str, dict[str, Any]], config: PlanConfig, profile: str
+) -> list[dict[str, str]]:
+    """Write a profile's tables.xlsx; returns the page's download link for it."""
+    if not tables:
+        return []
+    label = PROFILE_LABELS[profile].lower()
+    written = spreadsheet.write_workbook(
+        path,
+        tables.values(),
+        title=f"{config.name}: Youth Justice Plan {config.year}, tables ({label})",
+        intro=[
+            f"The tables published with {config.name}'s Youth Justice Plan {config.year}, "
+            f"{label}.",
+            PROFILE_NOTES[profile],
+        ],
+        created=plan_year_start(config.year),
+    )
+    count = f"{len(written)} table{'s' if len(written) != 1 else ''}"
+    return [
+        {
+            "href": WORKBOOK,
+            "text": "Every table in the plan, as a spreadsheet",
+            "detail": f"XLSX, {count}",
+        }
+    ]
+
+
 def write_index(year_dir: Path, year: str) -> Path:
-    """outputs/<year>/index.html: every authority built for the year, with links."""
-    entries = []
-    for manifest_path in sorted(year_dir.glob("*/manifest.json")):
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        slug = manifest_path.parent.name
-        profiles = [p for p in PROFILES if (manifest_path.parent / p / "plan.html").exists()]
-        entries.append({"slug": slug, "name": manifest["name"], "profiles": profiles})
+    """outputs/<year>/index.html: every authority built, links, comparison tables.
+
+    The comparison tables are also written as ``tables/<id>.csv`` and ``tables.xlsx``
+    beside the index.
+    """
+    built = year_index.built_authorities(year_dir)
+    entries = [
+        {
+            "slug": b.slug,
+            "name": b.name,
+            "profiles": b.profiles,
+            "workbooks": {p: (b.folder / p / WORKBOOK).exists() for p in b.profiles},
+        }
+        for b in built
+    ]
+    indicator_tables = year_index.indicator_tables(year_index.latest_indicators(built))
+    kpi_tables = year_index.kpi_tables(year_index.latest_kpis(built))
+    comparisons = indicator_tables + kpi_tables
+    folder = year_dir / "tables"
+    folder.mkdir(exist_ok=True)
+    for stale in folder.glob("*.csv"):
+        stale.unlink()
+    for table in comparisons:
+        (folder / f"{table.id}.csv").write_text(table.to_csv(), encoding="utf-8")
+    workbook = year_dir / WORKBOOK
+    workbook.unlink(missing_ok=True)
+    if comparisons:
+        spreadsheet.write_workbook(
+            workbook,
+            [table_payload(t) for t in comparisons],
+            title=f"Youth Justice Plans {year}: comparisons across services",
+            intro=[
+                f"Comparison tables across every Youth Justice Service built for {year}, "
+                "from the public version of each service's plan."
+            ],
+            created=plan_year_start(year),
+        )
     env = Environment(
         loader=FileSystemLoader([TEMPLATES_DIR, TEMPLATES_DIR / "yjnb"]),
         autoescape=select_autoescape(default=True),
     )
-    page = env.get_template("index_page.html.j2").render(year=year, entries=entries)
+    page = env.get_template("index_page.html.j2").render(
+        year=year,
+        entries=entries,
+        workbook=WORKBOOK if comparisons else None,
+        indicator_tables=[Markup(t.to_html()) for t in indicator_tables],
+        kpi_tables=[Markup(t.to_html()) for t in kpi_tables],
+    )
     path = year_dir / "index.html"
     path.write_text(page, encoding="utf-8")
     return path

@@ -1,0 +1,382 @@
+"""The year's index: every authority built, links to its pages, comparisons across them.
+
+The comparison tables read what each authority published for the public: its
+``public/tables/indicators.csv`` (first time entrants, reoffending and custody, latest period,
+with 95% intervals) and its ``public/tables/kpi_*.csv`` headline figures, so nothing the
+public profile withholds reaches the index. Every table is given twice over: services from
+A to Z, and each measure sorted by its value, so no script is needed to read them either way.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from yjnb.comparisons import MEASURE_LABELS
+from yjnb.config import PROFILES
+from yjnb.indicators import INDICATORS, format_value
+from yjnb.periods import parse_quarter, period_label
+from yjnb.schemas import HEADLINE_CATEGORIES
+from yjnb.tables import Table
+
+HEADLINE_INDICATORS = ("fte_rate", "reoffending_rate", "custody_rate")
+INDICATOR_FIELDS = [
+    "area_code", "area_name", "indicator", "period_start", "period_end", "numerator",
+    "denominator", "value", "unit", "ci_lower", "ci_upper",
+]  # fmt: skip
+KPI_FIELDS = ["period", "kpi", "cohort", "measure", "category", "count", "percent"]
+KPI_LABELS = {
+    "accommodation": "Accommodation",
+    "ete": "Education, training and employment",
+    "send": "Special educational needs and disabilities",
+    "mental_health": "Mental health",
+    "substance_misuse": "Substance misuse",
+    "oocd": "Out-of-court disposals",
+}
+# What the headline category of each measure says (HEADLINE_CATEGORIES' first category).
+HEADLINE_WORDS = {
+    "suitability": "suitable",
+    "identified_need": "need identified",
+    "referred": "referred",
+    "attended": "attended",
+    "formal_plan": "formal plan in place",
+    "outcome": "completed",
+}
+_NATION_CODE = re.compile(r"^[EWSN]92")  # ONS codes of the four nations
+NOT_AVAILABLE = "[x]"
+INDICATOR_SOURCE = (
+    "Each service's published indicators table (public version), from Youth Justice "
+    "Board and Ministry of Justice statistics."
+)
+KPI_SOURCE = "Each service's key performance indicator returns to the Youth Justice Board."
+
+
+@dataclass(frozen=True)
+class Built:
+    """One authority built for the year, as its manifest describes it."""
+
+    slug: str
+    name: str
+    area_code: str | None
+    profiles: tuple[str, ...]
+    folder: Path
+
+    def public_tables(self) -> Path | None:
+        """Its public tables folder, if the public profile was built."""
+        folder = self.folder / "public" / "tables"
+        return folder if "public" in self.profiles and folder.is_dir() else None
+
+
+def built_authorities(year_dir: Path) -> list[Built]:
+    """Every authority with a manifest in the year's folder, by name then slug."""
+    found = []
+    for manifest_path in sorted(year_dir.glob("*/manifest.json")):
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        folder = manifest_path.parent
+        profiles = tuple(p for p in PROFILES if (folder / p / "plan.html").exists())
+        found.append(
+            Built(folder.name, manifest["name"], manifest.get("area_code"), profiles, folder)
+        )
+    return sorted(found, key=lambda b: (b.name.casefold(), b.slug))
+
+
+# -- first time entrants, reoffending, custody ----------------------------------------------
+def latest_indicators(built: list[Built]) -> pd.DataFrame:
+    """Each service's latest published figure for each headline indicator, then the nations'.
+
+    Returns the indicators.csv columns plus ``service`` and ``slug`` (empty for a nation).
+    """
+    rows, nations = [], []
+    for authority in built:
+        folder = authority.public_tables()
+        if folder is None or not (folder / "indicators.csv").exists():
+            continue
+        data = pd.read_csv(folder / "indicators.csv", dtype=str, keep_default_na=False)
+        data = data[data["indicator"].isin(HEADLINE_INDICATORS)]
+        own = _own_rows(data, authority)
+        for _, group in own.groupby("indicator", sort=False):
+            row = group.sort_values("period_end").iloc[-1]
+            rows.append({"service": authority.name, "slug": authority.slug, **row.to_dict()})
+        nation = data[_is_nation(data)]
+        for _, group in nation.groupby(["area_code", "indicator"], sort=False):
+            row = group.sort_values("period_end").iloc[-1]
+            nations.append({"service": row["area_name"], "slug": "", **row.to_dict()})
+    columns = ["service", "slug", *INDICATOR_FIELDS]
+    frame = pd.DataFrame(rows, columns=columns)
+    nation_frame = pd.DataFrame(nations, columns=columns)
+    # The latest nation figure any service published, once per nation and indicator.
+    nation_frame = nation_frame.sort_values(
+        ["area_code", "indicator", "period_end"]
+    ).drop_duplicates(["area_code", "indicator"], keep="last")
+    return pd.concat([frame, nation_frame], ignore_index=True) if len(frame) else frame
+
+
+def _own_rows(data: pd.DataFrame, authority: Built) -> pd.DataFrame:
+    if authority.area_code:
+        return data[data["area_code"] == authority.area_code]
+    if "role" in data.columns:
+        return data[data["role"] == "authority"]
+    return data.iloc[0:0]
+
+
+def _is_nation(data: pd.DataFrame) -> pd.Series:
+    for column in ("area_type", "role"):
+        if column in data.columns:
+            return data[column] == "nation"
+    return data["area_code"].str.match(_NATION_CODE)
+
+
+def indicator_tables(latest: pd.DataFrame) -> list[Table]:
+    """The A-to-Z summary of every headline indicator, then one table each by value."""
+    if latest.empty:
+        return []
+    keys = [k for k in HEADLINE_INDICATORS if k in set(latest["indicator"])]
+    services = latest[latest["slug"] != ""]
+    nations = latest[latest["slug"] == ""]
+    return [_indicator_summary(services, nations, keys)] + [
+        _indicator_ranking(key, services, nations) for key in keys
+    ]
+
+
+def _header(key: str) -> str:
+    ind = INDICATORS[key]
+    return f"{ind.label} ({ind.unit})" if ind.unit != "%" else f"{ind.label} (%)"
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def _value(key: str, text: str) -> str:
+    """A figure as the plan pages show it; a symbol such as [c] as published."""
+    number = _number(text)
+    return format_value(key, number) if number is not None else (text or NOT_AVAILABLE)
+
+
+def _interval(key: str, row: pd.Series) -> str:
+    if _number(row["ci_lower"]) is None or _number(row["ci_upper"]) is None:
+        return NOT_AVAILABLE
+    return f"{_value(key, row['ci_lower'])} to {_value(key, row['ci_upper'])}"
+
+
+def _count(text: str) -> str:
+    number = _number(text)
+    return f"{round(number):,}" if number is not None else (text or NOT_AVAILABLE)
+
+
+def _period(row: pd.Series) -> str:
+    try:
+        return period_label(
+            datetime.date.fromisoformat(row["period_start"]),
+            datetime.date.fromisoformat(row["period_end"]),
+        )
+    except (TypeError, ValueError):
+        return f"{row['period_start']} to {row['period_end']}"
+
+
+def _periods_note(frame: pd.DataFrame, keys: list[str]) -> str:
+    parts = []
+    for key in keys:
+        periods = sorted({_period(r) for _, r in frame[frame["indicator"] == key].iterrows()})
+        label = INDICATORS[key].label.lower()
+        shown = periods[0] if len(periods) == 1 else "differs between services (see below)"
+        parts.append(f"{label} {shown}")
+    return "Latest period published: " + "; ".join(parts) + "."
+
+
+def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[["service", *INDICATOR_FIELDS]].reset_index(drop=True)
+
+
+def _indicator_summary(services: pd.DataFrame, nations: pd.DataFrame, keys: list[str]) -> Table:
+    names = sorted(set(services["service"]), key=str.casefold)
+    nation_names = list(dict.fromkeys(nations["service"]))
+    view_rows = []
+    for name in names + nation_names:
+        frame = services if name in names else nations
+        row: dict[str, str] = {"Service": name}
+        for key in keys:
+            match = frame[(frame["service"] == name) & (frame["indicator"] == key)]
+            found = match.iloc[0] if len(match) else None
+            short = INDICATORS[key].label
+            value = _value(key, found["value"]) if found is not None else NOT_AVAILABLE
+            row[_header(key)] = value
+            row[f"{short}: 95% confidence interval"] = (
+                _interval(key, found) if found is not None else NOT_AVAILABLE
+            )
+        view_rows.append(row)
+    view = pd.DataFrame(view_rows)
+    data = pd.concat([services, nations]).sort_values(
+        ["indicator", "service"], key=lambda s: s.str.casefold()
+    )
+    notes = [_periods_note(services, keys)]
+    if nation_names:
+        notes.append(f"{' and '.join(nation_names)}: shown last, for reference.")
+    return Table(
+        id="services_indicators",
+        caption="First time entrants, reoffending and custody: every service, A to Z",
+        data=_tidy(data),
+        view=view,
+        numeric=tuple(c for c in view.columns if c != "Service"),
+        notes=tuple(notes),
+        source=INDICATOR_SOURCE,
+    )
+
+
+def _indicator_ranking(key: str, services: pd.DataFrame, nations: pd.DataFrame) -> Table:
+    ind = INDICATORS[key]
+    ranked = services[services["indicator"] == key]
+    ranked = ranked.assign(_value=ranked["value"].map(_number)).sort_values(
+        ["_value", "service"], na_position="last", kind="stable"
+    )
+    reference = nations[nations["indicator"] == key]
+    both = pd.concat([ranked, reference])
+    numerator = MEASURE_LABELS.get(ind.numerator, ind.numerator)
+    denominator = MEASURE_LABELS.get(ind.denominator, ind.denominator)
+    view = pd.DataFrame(
+        {
+            "Service": both["service"],
+            "Period": [_period(r) for _, r in both.iterrows()],
+            _header(key): [_value(key, v) for v in both["value"]],
+            "95% confidence interval": [_interval(key, r) for _, r in both.iterrows()],
+            numerator: [_count(v) for v in both["numerator"]],
+            denominator: [_count(v) for v in both["denominator"]],
+        }
+    ).reset_index(drop=True)
+    notes = [f"Services sorted from the lowest {ind.label.lower()} to the highest."]
+    if len(reference):
+        notes.append(f"{' and '.join(reference['service'])}: shown last, for reference.")
+    notes.append(
+        "Where two services' intervals overlap, the difference between them may be due to chance."
+    )
+    return Table(
+        id=f"latest_{key}",
+        caption=f"{ind.label}, latest period: services from lowest to highest",
+        data=_tidy(both),
+        view=view,
+        numeric=(_header(key), "95% confidence interval", numerator, denominator),
+        notes=tuple(notes),
+        source=INDICATOR_SOURCE,
+    )
+
+
+# -- key performance indicators ---------------------------------------------------------------
+def latest_kpis(built: list[Built]) -> pd.DataFrame:
+    """Each service's latest headline KPI figures, from its public kpi_*.csv tables.
+
+    A headline is the first category of a measure in ``HEADLINE_CATEGORIES`` (for example
+    the share of children in suitable accommodation), for all children.
+    """
+    rows = []
+    for authority in built:
+        folder = authority.public_tables()
+        if folder is None:
+            continue
+        for path in sorted(folder.glob("kpi_*.csv")):
+            data = pd.read_csv(path, dtype=str, keep_default_na=False)
+            if not set(KPI_FIELDS) <= set(data.columns):
+                continue
+            headline = data["measure"].map(lambda m: HEADLINE_CATEGORIES.get(m, ("",))[0])
+            data = data[(data["category"] == headline) & (data["cohort"] == "all")]
+            for _, group in data.groupby(["kpi", "measure"], sort=False):
+                ordered = group.assign(_end=group["period"].map(_quarter_end))
+                row = ordered.sort_values("_end", kind="stable").iloc[-1]
+                rows.append(
+                    {"service": authority.name, "slug": authority.slug}
+                    | {f: row[f] for f in KPI_FIELDS}
+                )
+    return pd.DataFrame(rows, columns=["service", "slug", *KPI_FIELDS])
+
+
+def _quarter_end(label: str) -> str:
+    try:
+        return parse_quarter(label)[1].isoformat()
+    except Exception:  # noqa: BLE001 - any other period form sorts as written
+        return label
+
+
+def _kpi_label(kpi: str, measure: str, category: str) -> str:
+    name = KPI_LABELS.get(kpi, kpi.replace("_", " ").capitalize())
+    words = HEADLINE_WORDS.get(measure, f"{measure.replace('_', ' ')} {category.lower()}")
+    return f"{name}: {words}"
+
+
+def _percent(text: str) -> str:
+    try:
+        return f"{float(text):.1f}"
+    except ValueError:
+        return text or NOT_AVAILABLE
+
+
+def kpi_tables(latest: pd.DataFrame) -> list[Table]:
+    """The A-to-Z summary of headline KPIs, then one table each, highest share first."""
+    if latest.empty:
+        return []
+    columns = zip(latest["kpi"], latest["measure"], latest["category"], strict=True)
+    headlines = list(dict.fromkeys(columns))
+    names = sorted(set(latest["service"]), key=str.casefold)
+    view_rows = []
+    for name in names:
+        row = {"Service": name}
+        for kpi, measure, category in headlines:
+            match = latest[
+                (latest["service"] == name)
+                & (latest["kpi"] == kpi)
+                & (latest["measure"] == measure)
+            ]
+            label = f"{_kpi_label(kpi, measure, category)} (%)"
+            row[label] = _percent(match.iloc[0]["percent"]) if len(match) else NOT_AVAILABLE
+        view_rows.append(row)
+    view = pd.DataFrame(view_rows)
+    periods = sorted(set(latest["period"]))
+    tidy = latest[["service", *KPI_FIELDS]].sort_values(
+        ["kpi", "measure", "service"], key=lambda s: s.str.casefold()
+    )
+    tables = [
+        Table(
+            id="services_kpis",
+            caption="Headline key performance indicators: every service, A to Z",
+            data=tidy.reset_index(drop=True),
+            view=view,
+            numeric=tuple(c for c in view.columns if c != "Service"),
+            notes=(
+                "Percentages of the children counted for each measure, latest quarter: "
+                + ", ".join(periods)
+                + ".",
+            ),
+            source=KPI_SOURCE,
+        )
+    ]
+    for kpi, measure, category in headlines:
+        part = latest[(latest["kpi"] == kpi) & (latest["measure"] == measure)]
+        part = part.assign(_share=part["percent"].map(_number)).sort_values(
+            ["_share", "service"], ascending=[False, True], na_position="last", kind="stable"
+        )
+        label = _kpi_label(kpi, measure, category)
+        tables.append(
+            Table(
+                id=f"kpi_{kpi}_{measure}",
+                caption=f"{label}: services from highest to lowest percentage",
+                data=part[["service", *KPI_FIELDS]].reset_index(drop=True),
+                view=pd.DataFrame(
+                    {
+                        "Service": part["service"],
+                        "Period": part["period"],
+                        "Children": [c or NOT_AVAILABLE for c in part["count"]],
+                        "Percentage": [_percent(p) for p in part["percent"]],
+                    }
+                ).reset_index(drop=True),
+                numeric=("Children", "Percentage"),
+                notes=("Services sorted from the highest percentage to the lowest.",),
+                source=KPI_SOURCE,
+            )
+        )
+    return tables
