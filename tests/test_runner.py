@@ -1,5 +1,6 @@
 """The batch runner: engines, fresh namespaces, reuse, parallel safety, retries, Ctrl-C."""
 
+import copy
 import json
 import os
 import re
@@ -71,8 +72,9 @@ def workspace(tmp_path, workspace_factory, slugs, sections, notebooks=None):
         folder = tmp_path / "notebooks"
         folder.mkdir(exist_ok=True)
         for name, nb in notebooks.items():
-            if isinstance(nb, Path):
-                nb = nbformat.read(nb, as_version=4)
+            nb = nbformat.read(nb, as_version=4) if isinstance(nb, Path) else copy.deepcopy(nb)
+            for number, cell in enumerate(nb.cells):
+                cell.id = f"{name[:2]}-{number}"  # unique in the merged page, as in notebooks/
             nbformat.write(nb, folder / f"{name}.ipynb")
     return Workspace.from_args(ws["params"], ws["data"], ws["output"], folder)
 
@@ -339,10 +341,41 @@ def test_a_failing_cell_is_named_as_in_the_source_notebook(tmp_path, workspace_f
     ]
 
 
+def test_a_worker_server_that_dies_fails_every_unfinished_authority(tmp_path, workspace_factory):
+    import threading
+
+    slow = notebook("import time\ntime.sleep(0.5)")
+    sections = ["01_introduction", "02_governance"]
+    nbs = dict.fromkeys(sections, slow)
+    ws = workspace(tmp_path, workspace_factory, ["north", "south", SLUG], sections, nbs)
+    result = {}
+    thread = threading.Thread(target=lambda: result.update(summary=run(ws, jobs=1)))
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not list((ws.output_dir / YEAR).glob(".staging-*/notebooks/*.ipynb")):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    servers = [  # the test's own child running the server (its forks share its command line)
+        pid
+        for pid in _descendants(os.getpid(), depth=1)
+        if b"yjnb.workers" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
+    assert len(servers) == 1
+    started = _descendants(servers[0])
+    os.kill(servers[0], signal.SIGKILL)
+    thread.join(60)
+    summary = result["summary"]
+    assert sorted(f.authority for f in summary.failures) == ["north", "south", SLUG]
+    assert all("the worker process stopped" in str(f) for f in summary.failures)
+    time.sleep(0.5)
+    assert not [pid for pid in started if _alive(pid)]  # each died with its parent
+    assert not list((ws.output_dir / YEAR).glob(".*"))
+
+
 # --- Ctrl-C --------------------------------------------------------------------------------
 
 
-def _descendants(pid: int) -> set[int]:
+def _descendants(pid: int, depth: int | None = None) -> set[int]:
     parents = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -351,9 +384,10 @@ def _descendants(pid: int) -> set[int]:
             continue
         parents[int(stat.parent.name)] = int(fields[1])
     found, frontier = set(), {pid}
-    while frontier:
+    while frontier and depth != 0:
         frontier = {child for child, parent in parents.items() if parent in frontier}
         found |= frontier
+        depth = None if depth is None else depth - 1
     return found
 
 
@@ -397,7 +431,7 @@ def test_ctrl_c_stops_every_process_and_keeps_earlier_outputs(tmp_path, workspac
             process.wait()
     assert process.returncode == 130
     assert "interrupted; earlier outputs are untouched" in stderr
-    assert "Traceback" not in stderr
+    assert "Traceback" not in stderr, stderr
     time.sleep(0.5)
     assert not [pid for pid in started if _alive(pid)]
     assert not list((ws.output_dir / YEAR).glob(".*"))  # no staging or half-swapped folders

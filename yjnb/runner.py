@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -209,10 +210,12 @@ def plan_jobs(
     summary: RunSummary,
     force: bool = False,
     build: dict[str, str] | None = None,
+    on_first_job: Callable[[], None] | None = None,
 ) -> list[Job]:
     """Load every selected authority's settings; record those that cannot even start.
 
     Unless ``force``, an authority unchanged since its last build is recorded as reused.
+    ``on_first_job`` is called as soon as there is something to build.
     """
     jobs = []
     problems: dict[Path, str | None] = {}  # one check per notebook, not per authority
@@ -245,6 +248,8 @@ def plan_jobs(
         if not force and _unchanged(workspace, slug, config, sections, parameters, build):
             summary.reused.append(slug)
             continue
+        if not jobs and on_first_job:
+            on_first_job()
         year_dir = workspace.output_dir / config.year
         year_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".staging-{slug}-", dir=year_dir))
@@ -257,50 +262,64 @@ class WorkerServer:
     """The runner's side of the worker server (:mod:`yjnb.workers`).
 
     The server runs in its own process group, so the runner can stop it and every process
-    it forked with one signal, and a Ctrl-C in the terminal reaches only the runner.
+    it forked with one signal, and a Ctrl-C in the terminal reaches only the runner. It is
+    started at once and used as soon as it has imported everything; a server that does
+    not start is started again (up to :data:`START_ATTEMPTS` times) and given the same work.
     """
 
     def __init__(self) -> None:
-        for attempt in range(1, START_ATTEMPTS + 1):
-            ours, theirs = socket.socketpair()
-            env = dict(os.environ)
-            env["PYTHONPATH"] = os.pathsep.join(
-                p for p in (str(PACKAGE_DIR.parent), env.get("PYTHONPATH")) if p
-            )
-            self.process = subprocess.Popen(
-                [sys.executable, "-c", SERVER_COMMAND, str(theirs.fileno())],
-                pass_fds=[theirs.fileno()],
-                stdin=subprocess.DEVNULL,
-                env=env,
-                process_group=0,
-            )
-            theirs.close()
-            self.conn = Connection(ours.detach())
-            if self._ready():
-                return
-            self.stop()
-            if attempt < START_ATTEMPTS:
-                time.sleep(START_BACKOFF * 2 ** (attempt - 1))
-        raise RuntimeError(
-            f"the worker process did not start ({START_ATTEMPTS} attempts); "
-            "its error is shown above"
-        )
+        self.attempts = 0
+        self.ready = False
+        self.outstanding: dict[str, AuthorityTask] = {}
+        self._start()
 
-    def _ready(self) -> bool:
-        try:
-            if not self.conn.poll(SERVER_READY_TIMEOUT):
-                return False
-            return self.conn.recv()[0] == "ready"
-        except (EOFError, OSError):
-            return False
+    def _start(self) -> None:
+        self.attempts += 1
+        ours, theirs = socket.socketpair()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(PACKAGE_DIR.parent), env.get("PYTHONPATH")) if p
+        )
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", SERVER_COMMAND, str(theirs.fileno())],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+            env=env,
+            process_group=0,
+        )
+        theirs.close()
+        self.conn = Connection(ours.detach())
+        self.started = time.monotonic()
+        for task in self.outstanding.values():
+            self.conn.send(task)
 
     def send(self, task: AuthorityTask) -> None:
         """Hand over one authority to build."""
+        self.outstanding[task.job.slug] = task
         self.conn.send(task)
 
     def receive(self) -> tuple:
         """The next report from the workers (EOFError if the server has gone)."""
-        return self.conn.recv()
+        while True:
+            try:
+                if not self.ready:
+                    wait_for = SERVER_READY_TIMEOUT - (time.monotonic() - self.started)
+                    if not self.conn.poll(max(wait_for, 0)):
+                        raise EOFError("the worker process did not become ready")
+                report = self.conn.recv()
+            except EOFError:
+                if self.ready or self.attempts >= START_ATTEMPTS:
+                    raise
+                self.stop()
+                time.sleep(START_BACKOFF * 2 ** (self.attempts - 1))
+                self._start()
+                continue
+            if report[0] == "ready":
+                self.ready = True
+                continue
+            if report[0] == "ended":
+                self.outstanding.pop(report[1], None)
+            return report
 
     def close(self) -> None:
         """Let the server finish: it exits once told there is no more work."""
@@ -322,6 +341,8 @@ class WorkerServer:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        else:
+            self.process.wait()
 
 
 def run(
@@ -361,30 +382,54 @@ def run(
     started = time.perf_counter()
     summary = RunSummary()
     build = {"code": code_fingerprint(), "engine": engine}
-    planned = plan_jobs(
-        workspace,
-        slugs or workspace.authorities(),
-        year,
-        profiles or PROFILES,
-        summary,
-        force=force,
-        build=build,
-    )
+    servers: list[WorkerServer] = []
+    planned: list[Job] = []
     try:
+        # The server starts importing while the remaining authorities are planned.
+        planned = plan_jobs(
+            workspace,
+            slugs or workspace.authorities(),
+            year,
+            profiles or PROFILES,
+            summary,
+            force=force,
+            build=build,
+            on_first_job=lambda: servers.append(WorkerServer()),
+        )
         if planned:
-            _build(workspace, planned, summary, jobs or os.cpu_count() or 1, progress, build)
+            workers = jobs or os.cpu_count() or 1
+            _build(servers[0], workspace, planned, summary, workers, progress, build)
+    except BaseException:
+        for server in servers:
+            server.stop()
+        raise
     finally:
         for job in planned:
             shutil.rmtree(job.staging, ignore_errors=True)
     from yjnb.publish import write_index
 
     for year_label in sorted(summary.years):
-        summary.index_pages.append(write_index(workspace.output_dir / year_label, year_label))
+        year_dir = workspace.output_dir / year_label
+        if planned or _index_outdated(year_dir):
+            summary.index_pages.append(write_index(year_dir, year_label))
+        else:
+            summary.index_pages.append(year_dir / "index.html")
     summary.seconds = time.perf_counter() - started
     return summary
 
 
+def _index_outdated(year_dir: Path) -> bool:
+    # Nothing was built: the index needs writing only if a build since it was last written
+    # (say, one interrupted before its index) is not in it yet.
+    index = year_dir / "index.html"
+    if not index.exists():
+        return True
+    written = index.stat().st_mtime
+    return any(m.stat().st_mtime > written for m in year_dir.glob("*/manifest.json"))
+
+
 def _build(
+    server: WorkerServer,
     workspace: Workspace,
     planned: list[Job],
     summary: RunSummary,
@@ -401,7 +446,6 @@ def _build(
     queue = deque(planned)
     active: set[str] = set()
     reported: set[str] = set()
-    server = WorkerServer()
     bar = tqdm(
         total=total,
         unit="notebook",
@@ -436,9 +480,6 @@ def _build(
                 if slug not in reported:
                     reason = f"its build process {how}" if how else "its build process stopped"
                     summary.failures.append(Failure(slug, "", "", reason))
-    except BaseException:
+    finally:
         bar.close()
-        server.stop()
-        raise
-    bar.close()
     server.close()

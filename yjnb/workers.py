@@ -37,7 +37,13 @@ from multiprocessing.connection import Connection, Pipe, wait
 from pathlib import Path
 from typing import Any
 
-import nbformat
+# jsonschema, imported with nbformat, imports rfc3987_syntax if it is installed, only to check
+# "iri" formats, which neither nbformat nor yjnb use; importing it builds some forty parsers,
+# about a second in every process that imports nbformat. yjnb's batch processes skip it.
+if "jsonschema" not in sys.modules:
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+
+import nbformat  # noqa: E402
 
 from yjnb.paths import PACKAGE_DIR, Workspace
 
@@ -294,9 +300,14 @@ def start_process(
         reader, writer = Pipe(duplex=False)
         sys.stdout.flush()  # or the new process would write this process's buffered text again
         sys.stderr.flush()
+        # SIGTERM waits until the fork is complete on both sides (a handler raising inside
+        # the interpreter's fork hooks would be ignored), and until the new process has
+        # its own handler.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
         try:
             pid = os.fork()
         except OSError as exc:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             reader.close()
             writer.close()
             if attempt == START_ATTEMPTS:
@@ -306,26 +317,38 @@ def start_process(
             time.sleep(START_BACKOFF * 2 ** (attempt - 1))
             continue
         if pid == 0:  # the new process
-            status = 1
-            try:
-                signal.signal(signal.SIGTERM, on_sigterm)
-                reader.close()
-                for connection in closing:
-                    connection.close()
-                _die_with_parent()
-                target(writer, *args)
-                status = 0
-            except _Stopped:
-                status = STOPPED
-            except BaseException:
-                traceback.print_exc()
-            finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(status)
+            _run_new_process(target, args, writer, [reader, *closing], on_sigterm, mask)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         writer.close()
         return pid, reader
     raise AssertionError("unreachable")
+
+
+def _run_new_process(
+    target: Callable[..., None],
+    args: Iterable[Any],
+    writer: Connection,
+    closing: Iterable[Connection],
+    on_sigterm: Any,
+    mask: Iterable[int],
+) -> None:
+    status = 1
+    try:
+        signal.signal(signal.SIGTERM, on_sigterm)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        for connection in closing:
+            connection.close()
+        _die_with_parent()
+        target(writer, *args)
+        status = 0
+    except _Stopped:
+        status = STOPPED
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
 
 
 def reap(pid: int) -> str:
