@@ -21,7 +21,7 @@ from yjnb.comparisons import MEASURE_LABELS
 from yjnb.config import PROFILES
 from yjnb.indicators import INDICATORS, format_value
 from yjnb.periods import parse_quarter, period_label
-from yjnb.schemas import HEADLINE_CATEGORIES
+from yjnb.schemas import HEADLINE_CATEGORIES, KPIS
 from yjnb.tables import Table
 
 HEADLINE_INDICATORS = ("fte_rate", "reoffending_rate", "custody_rate")
@@ -30,6 +30,7 @@ INDICATOR_FIELDS = [
     "denominator", "value", "unit", "ci_lower", "ci_upper",
 ]  # fmt: skip
 KPI_FIELDS = ["period", "kpi", "cohort", "measure", "category", "count", "percent"]
+KPI_TOTAL = "total"  # children counted for the measure, where a KPI table gives it
 KPI_LABELS = {
     "accommodation": "Accommodation",
     "ete": "Education, training and employment",
@@ -270,7 +271,7 @@ def _indicator_ranking(key: str, services: pd.DataFrame, nations: pd.DataFrame) 
 
 # -- key performance indicators ---------------------------------------------------------------
 def latest_kpis(built: list[Built]) -> pd.DataFrame:
-    """Each service's latest headline KPI figures, from its public kpi_*.csv tables.
+    """Each service's latest headline KPI figures, from its public kpi_<kpi>.csv tables.
 
     A headline is the first category of a measure in ``HEADLINE_CATEGORIES`` (for example
     the share of children in suitable accommodation), for all children.
@@ -280,10 +281,14 @@ def latest_kpis(built: list[Built]) -> pd.DataFrame:
         folder = authority.public_tables()
         if folder is None:
             continue
-        for path in sorted(folder.glob("kpi_*.csv")):
+        for path in (folder / f"kpi_{kpi}.csv" for kpi in KPIS):
+            if not path.exists():
+                continue
             data = pd.read_csv(path, dtype=str, keep_default_na=False)
             if not set(KPI_FIELDS) <= set(data.columns):
                 continue
+            if KPI_TOTAL not in data.columns:
+                data[KPI_TOTAL] = ""
             headline = data["measure"].map(lambda m: HEADLINE_CATEGORIES.get(m, ("",))[0])
             data = data[(data["category"] == headline) & (data["cohort"] == "all")]
             for _, group in data.groupby(["kpi", "measure"], sort=False):
@@ -291,9 +296,9 @@ def latest_kpis(built: list[Built]) -> pd.DataFrame:
                 row = ordered.sort_values("_end", kind="stable").iloc[-1]
                 rows.append(
                     {"service": authority.name, "slug": authority.slug}
-                    | {f: row[f] for f in KPI_FIELDS}
+                    | {f: row[f] for f in (*KPI_FIELDS, KPI_TOTAL)}
                 )
-    return pd.DataFrame(rows, columns=["service", "slug", *KPI_FIELDS])
+    return pd.DataFrame(rows, columns=["service", "slug", *KPI_FIELDS, KPI_TOTAL])
 
 
 def _quarter_end(label: str) -> str:
@@ -337,7 +342,7 @@ def kpi_tables(latest: pd.DataFrame) -> list[Table]:
         view_rows.append(row)
     view = pd.DataFrame(view_rows)
     periods = sorted(set(latest["period"]))
-    tidy = latest[["service", *KPI_FIELDS]].sort_values(
+    tidy = latest[["service", *KPI_FIELDS, KPI_TOTAL]].sort_values(
         ["kpi", "measure", "service"], key=lambda s: s.str.casefold()
     )
     tables = [
@@ -361,20 +366,22 @@ def kpi_tables(latest: pd.DataFrame) -> list[Table]:
             ["_share", "service"], ascending=[False, True], na_position="last", kind="stable"
         )
         label = _kpi_label(kpi, measure, category)
+        view = {
+            "Service": part["service"],
+            "Period": part["period"],
+            "Children": [c or NOT_AVAILABLE for c in part["count"]],
+            "Children counted": [t or NOT_AVAILABLE for t in part[KPI_TOTAL]],
+            "Percentage": [_percent(p) for p in part["percent"]],
+        }
+        if not any(part[KPI_TOTAL]):
+            del view["Children counted"]
         tables.append(
             Table(
                 id=f"kpi_{kpi}_{measure}",
                 caption=f"{label}: services from highest to lowest percentage",
-                data=part[["service", *KPI_FIELDS]].reset_index(drop=True),
-                view=pd.DataFrame(
-                    {
-                        "Service": part["service"],
-                        "Period": part["period"],
-                        "Children": [c or NOT_AVAILABLE for c in part["count"]],
-                        "Percentage": [_percent(p) for p in part["percent"]],
-                    }
-                ).reset_index(drop=True),
-                numeric=("Children", "Percentage"),
+                data=part[["service", *KPI_FIELDS, KPI_TOTAL]].reset_index(drop=True),
+                view=pd.DataFrame(view).reset_index(drop=True),
+                numeric=("Children", "Children counted", "Percentage"),
                 notes=("Services sorted from the highest percentage to the lowest.",),
                 source=KPI_SOURCE,
             )

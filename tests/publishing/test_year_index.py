@@ -46,10 +46,10 @@ def authority(year_dir, slug, name, code, profiles=("board", "public"), tables=N
 
 
 KPI = (
-    "period,kpi,cohort,measure,category,count,percent\n"
-    "2023-24 Q3,accommodation,all,suitability,Suitable,20,95.2\n"
-    "2023-24 Q4,accommodation,all,suitability,Suitable,{count},{percent}\n"
-    "2023-24 Q4,accommodation,all,suitability,Unsuitable,[c],[c]\n"
+    "period,kpi,cohort,measure,category,count,total,percent\n"
+    "2023-24 Q3,accommodation,all,suitability,Suitable,20,21,95.2\n"
+    "2023-24 Q4,accommodation,all,suitability,Suitable,{count},33,{percent}\n"
+    "2023-24 Q4,accommodation,all,suitability,Unsuitable,[c],33,[c]\n"
 )
 
 
@@ -63,6 +63,7 @@ def year_dir(tmp_path):
     authority(year, "alpha", "Alpha Youth Justice Service", "E06000002", tables={
         "indicators.csv": fte_rows("E06000002", "Alpha", 210.0),
         "kpi_accommodation.csv": KPI.format(count="30", percent="90.9"),
+        "kpi_accommodation_chart.csv": KPI.format(count="30", percent="90.9"),  # not a KPI table
     })  # fmt: skip
     authority(year, "board-only", "Beta Youth Justice Service", "E06000003", ("board",), {
         "indicators.csv": fte_rows("E06000003", "Beta", 5.0),
@@ -110,8 +111,8 @@ def test_headline_kpis_keep_suppression(year_dir):
     page = write_index(year_dir, "2024-25").read_text(encoding="utf-8")
     ranked = cell_rows(page, "kpi_accommodation_suitability")
     assert ranked == [
-        ["Alpha Youth Justice Service", "2023-24 Q4", "30", "90.9"],
-        ["Zeta Youth Justice Service", "2023-24 Q4", "[c]", "[c]"],
+        ["Alpha Youth Justice Service", "2023-24 Q4", "30", "33", "90.9"],
+        ["Zeta Youth Justice Service", "2023-24 Q4", "[c]", "33", "[c]"],
     ]
     assert "<strong>[c]</strong>: confidential" in page
     assert [r[1] for r in cell_rows(page, "services_kpis")] == ["90.9", "[c]"]
