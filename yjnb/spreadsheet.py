@@ -9,6 +9,7 @@ cell written as ``[x]`` (not available).
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
 import re
@@ -56,10 +57,10 @@ class SheetTable:
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> SheetTable:
         """From an ``application/vnd.yjnb.table+json`` payload (id, caption, csv, ...)."""
-        text = pd.read_csv(
-            io.StringIO(payload["csv"]), dtype=str, keep_default_na=False, na_filter=False
-        )
-        cells = text.to_numpy().ravel().tolist()
+        rows = list(csv.reader(io.StringIO(payload["csv"])))
+        header, body = (rows[0], rows[1:]) if rows else ([], [])
+        text = pd.DataFrame(body, columns=header, dtype=object)
+        cells = [cell for row in body for cell in row]
         present = {s for s in symbol_meanings() if any(s in cell for cell in cells)}
         if "" in cells:
             present.add(BLANK)
@@ -179,6 +180,7 @@ def write_workbook(
             cover=cover,
             notes_table=notes_table,
             contentsheet_options={"column_names": ["Sheet name", "Table"]},
+            workbook_options={"in_memory": True},  # no temporary file per sheet
         )
         workbook.set_properties({"title": title, "created": created})
         workbook.close()
