@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from yjnb import workers
+from yjnb import execute, workers
 from yjnb.cli import main
 from yjnb.paths import Workspace
 from yjnb.runner import run
@@ -276,7 +276,7 @@ def test_many_workers_keep_every_authoritys_outputs_apart(tmp_path, workspace_fa
 
 
 def test_a_failed_fork_is_retried_then_reported(monkeypatch):
-    monkeypatch.setattr(workers, "START_BACKOFF", 0)
+    monkeypatch.setattr(execute, "START_BACKOFF", 0)
     real_fork, calls = os.fork, []
 
     def flaky_fork():
@@ -291,7 +291,7 @@ def test_a_failed_fork_is_retried_then_reported(monkeypatch):
 
     calls.clear()
     monkeypatch.setattr(os, "fork", _no_fork)
-    with pytest.raises(workers.StartFailed, match=r"could not start a process \(3 attempts\)"):
+    with pytest.raises(execute.StartFailed, match=r"could not start a process \(3 attempts\)"):
         workers.start_process(lambda writer: None)
 
 
@@ -300,7 +300,7 @@ def _no_fork():
 
 
 def _flaky_kernel_manager(failures: int):
-    base = workers.ipc_kernel_manager()
+    base = execute.ipc_kernel_manager()
 
     class FlakyKernelManager(base):
         starts = 0
@@ -315,20 +315,20 @@ def _flaky_kernel_manager(failures: int):
 
 
 def test_a_kernel_that_fails_to_start_is_retried_then_reported(tmp_path, monkeypatch):
-    monkeypatch.setattr(workers, "START_BACKOFF", 0)
+    monkeypatch.setattr(execute, "START_BACKOFF", 0)
     source = tmp_path / "01_introduction.ipynb"
     nbformat.write(notebook('print("ran")'), source)
     parameters = {"authority": SLUG}
 
     manager = _flaky_kernel_manager(failures=1)
-    workers.execute_section(source, tmp_path / "out.ipynb", parameters, "kernel", manager)
+    execute.execute_section(source, tmp_path / "out.ipynb", parameters, "kernel", manager)
     assert manager.starts == 2
     assert nbformat.read(tmp_path / "out.ipynb", 4).cells[2].outputs[0].text == "ran\n"
 
-    manager = _flaky_kernel_manager(failures=workers.START_ATTEMPTS)
-    with pytest.raises(workers.StartFailed, match="kernel did not start .3 attempts.: Runtime"):
-        workers.execute_section(source, tmp_path / "out2.ipynb", parameters, "kernel", manager)
-    assert manager.starts == workers.START_ATTEMPTS
+    manager = _flaky_kernel_manager(failures=execute.START_ATTEMPTS)
+    with pytest.raises(execute.StartFailed, match="kernel did not start .3 attempts.: Runtime"):
+        execute.execute_section(source, tmp_path / "out2.ipynb", parameters, "kernel", manager)
+    assert manager.starts == execute.START_ATTEMPTS
 
 
 @pytest.mark.parametrize("engine", ["fork", "kernel"])

@@ -7,7 +7,7 @@ notebooks and yjnb are unchanged since its last build is reused, not rebuilt.
 
 The work is done by processes forked from one pre-imported worker server
 (:mod:`yjnb.workers`): a fresh process per notebook, without paying for a fresh Python and
-fresh imports each time.
+fresh imports each time. What each of them does is in :mod:`yjnb.execute`.
 """
 
 from __future__ import annotations
@@ -33,16 +33,15 @@ from tqdm import tqdm
 
 from yjnb.config import PROFILES, PlanConfig, Section, load_plan
 from yjnb.errors import InputError
-from yjnb.paths import PACKAGE_DIR, Workspace
-from yjnb.workers import (
+from yjnb.execute import (
     ENGINES,
-    SERVER_COMMAND,
     START_ATTEMPTS,
     START_BACKOFF,
-    AuthorityTask,
     SectionFailed,
     execute_section,
 )
+from yjnb.paths import PACKAGE_DIR, Workspace
+from yjnb.workers import SERVER_COMMAND, AuthorityTask
 
 __all__ = [
     "ENGINES",

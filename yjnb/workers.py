@@ -26,7 +26,6 @@ import gc
 import importlib
 import os
 import pkgutil
-import shutil
 import signal
 import sys
 import time
@@ -37,19 +36,10 @@ from multiprocessing.connection import Connection, Pipe, wait
 from pathlib import Path
 from typing import Any
 
-# jsonschema, imported with nbformat, imports rfc3987_syntax if it is installed, only to check
-# "iri" formats, which neither nbformat nor yjnb use; importing it builds some forty parsers,
-# about a second in every process that imports nbformat. yjnb's batch processes skip it.
-if "jsonschema" not in sys.modules:
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
-
-import nbformat  # noqa: E402
-
+from yjnb import execute
+from yjnb.execute import SectionFailed, StartFailed, execute_section, publish_job
 from yjnb.paths import PACKAGE_DIR, Workspace
 
-ENGINES = ("fork", "kernel")
-START_ATTEMPTS = 3  # a process or kernel that fails to start is tried this many times
-START_BACKOFF = 0.5  # seconds before the second attempt; doubled for each further one
 PRELOAD = (
     "pandas",
     "numpy",
@@ -74,18 +64,6 @@ PRELOAD = (
 STOPPED = 128 + signal.SIGTERM
 
 
-class SectionFailed(Exception):
-    """A notebook cell raised: which cell (as numbered in the source notebook) and why."""
-
-    def __init__(self, cell: str, error: str):
-        super().__init__(cell, error)
-        self.cell, self.error = cell, error
-
-
-class StartFailed(Exception):
-    """A process or kernel did not start, even after retrying."""
-
-
 class _Stopped(BaseException):
     """SIGTERM arrived: stop what this process started, then exit."""
 
@@ -99,173 +77,6 @@ class AuthorityTask:
     engine: str = "fork"
     concurrency: int = 1
     build: dict[str, str] = field(default_factory=dict)
-
-
-# --- executing one notebook ----------------------------------------------------------------
-
-
-def ipc_kernel_manager() -> type:
-    """A kernel manager whose kernels talk over unique local sockets, not TCP ports.
-
-    No port clashes between parallel workers, and no unencrypted-TCP warning from every kernel.
-    """
-    import tempfile
-    import uuid
-
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import CaselessStrEnum, default
-
-    class IPCKernelManager(AsyncKernelManager):
-        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
-
-        @default("ip")
-        def _unique_socket_prefix(self) -> str:
-            # The default prefix is 'kernel-ipc' in the cwd, shared by parallel kernels.
-            return os.path.join(tempfile.gettempdir(), f"yjnb-kernel-{uuid.uuid4().hex}")
-
-    return IPCKernelManager
-
-
-def execute_section(
-    notebook: Path,
-    output: Path,
-    parameters: dict[str, Any],
-    engine: str = "kernel",
-    kernel_manager_class: type | None = None,
-) -> float:
-    """Execute one section notebook with Papermill; returns seconds taken.
-
-    Parameters
-    ----------
-    notebook, output
-        The section notebook, and where the executed copy is written.
-    parameters
-        Papermill parameters (see :data:`yjnb.runner.NOTEBOOK_PARAMETERS`).
-    engine
-        ``fork``: the cells run in this process, which must be a fresh one used for nothing
-        else (:mod:`yjnb.engine`). ``kernel``: Papermill starts a Jupyter kernel; a kernel that
-        fails to start is retried.
-    kernel_manager_class
-        For the kernel engine; default: kernels over local sockets (:func:`ipc_kernel_manager`).
-
-    Raises
-    ------
-    SectionFailed
-        Naming the failing cell as numbered in the source notebook (papermill's injected
-        parameters cell is not counted) with its first line of code.
-    StartFailed
-        If the kernel did not start after :data:`START_ATTEMPTS` attempts.
-    """
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-    from papermill.execute import ERROR_MARKER_TAG
-
-    options: dict[str, Any] = {
-        "parameters": parameters,
-        "progress_bar": False,
-        "report_mode": True,
-        "cwd": str(notebook.parent),
-    }
-    started = time.perf_counter()
-    try:
-        if engine == "fork":
-            from yjnb.engine import ENGINE_NAME
-
-            # Nothing to watch while it runs: written once, at the end (or at the failure).
-            papermill.execute_notebook(
-                str(notebook),
-                str(output),
-                engine_name=ENGINE_NAME,
-                request_save_on_cell_execute=False,
-                **options,
-            )
-        else:
-            _execute_in_kernel(notebook, output, options, kernel_manager_class)
-    except PapermillExecutionError as exc:
-        # Counted in the executed notebook as it was run, before papermill added its markers.
-        cells = [
-            c
-            for c in nbformat.read(output, as_version=4).cells
-            if ERROR_MARKER_TAG not in c.metadata.get("tags", [])
-        ][: exc.cell_index]
-        injected = sum("injected-parameters" in c.metadata.get("tags", []) for c in cells)
-        code = exc.source.strip().splitlines()[-1] if exc.source.strip() else ""
-        cell = f"cell {exc.cell_index + 1 - injected} ({code})"
-        raise SectionFailed(cell, f"{exc.ename}: {exc.evalue}".strip()) from None
-    return time.perf_counter() - started
-
-
-def _execute_in_kernel(
-    notebook: Path, output: Path, options: dict[str, Any], kernel_manager_class: type | None
-) -> None:
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    manager = kernel_manager_class or ipc_kernel_manager()
-    for attempt in range(1, START_ATTEMPTS + 1):
-        ready: list[bool] = []
-        try:
-            papermill.execute_notebook(
-                str(notebook),
-                str(output),
-                kernel_manager_class=manager,
-                on_notebook_start=lambda _ready=ready, **_: _ready.append(True),
-                **options,
-            )
-            return
-        except PapermillExecutionError:
-            raise
-        except Exception as exc:  # a kernel that never became ready is worth another try
-            if ready:
-                raise
-            if attempt == START_ATTEMPTS:
-                raise StartFailed(
-                    f"the kernel did not start ({attempt} attempts): {type(exc).__name__}: {exc}"
-                ) from exc
-            time.sleep(START_BACKOFF * 2 ** (attempt - 1))
-
-
-# --- publishing one authority --------------------------------------------------------------
-
-
-def publish_job(
-    job: Any, timings: dict[str, float], workspace: Workspace, build: dict[str, str]
-) -> None:
-    """Publish a staged authority, then swap it into place."""
-    import json
-
-    from yjnb.publish import Executed, publish_authority
-    from yjnb.runner import build_inputs
-
-    executed = [
-        Executed(s, nbformat.read(job.staging / "notebooks" / f"{s.id}.ipynb", 4), timings[s.id])
-        for s in job.sections
-    ]
-    inputs = build_inputs(workspace, job.slug, job.sections)
-    manifest = publish_authority(
-        job.staging, job.slug, job.config, executed, inputs, job.parameters, job.profiles
-    )
-    # How it was built: the runner compares this before reusing a build.
-    manifest["build"] = build
-    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-    (job.staging / "manifest.json").write_text(text, encoding="utf-8")
-    swap(job.staging, workspace.output_dir / job.config.year / job.slug)
-
-
-def swap(staging: Path, target: Path) -> None:
-    """Put ``staging`` where ``target`` is; the old build is removed only once the new is in.
-
-    Renames are atomic on one filesystem, and SIGTERM waits until both are done.
-    """
-    old = target.with_name(f".old-{target.name}-{os.getpid()}")
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
-    try:
-        if target.exists():
-            target.rename(old)
-        staging.rename(target)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 # --- processes -----------------------------------------------------------------------------
@@ -296,7 +107,7 @@ def start_process(
     Forking is retried (it fails when the system is short of processes or memory). In the
     new process, ``closing`` (this process's other connections) are closed first.
     """
-    for attempt in range(1, START_ATTEMPTS + 1):
+    for attempt in range(1, execute.START_ATTEMPTS + 1):
         reader, writer = Pipe(duplex=False)
         sys.stdout.flush()  # or the new process would write this process's buffered text again
         sys.stderr.flush()
@@ -310,11 +121,11 @@ def start_process(
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             reader.close()
             writer.close()
-            if attempt == START_ATTEMPTS:
+            if attempt == execute.START_ATTEMPTS:
                 raise StartFailed(
                     f"could not start a process ({attempt} attempts): {exc}"
                 ) from exc
-            time.sleep(START_BACKOFF * 2 ** (attempt - 1))
+            time.sleep(execute.START_BACKOFF * 2 ** (attempt - 1))
             continue
         if pid == 0:  # the new process
             _run_new_process(target, args, writer, [reader, *closing], on_sigterm, mask)
@@ -427,7 +238,7 @@ def _authority_process(conn: Connection, task: AuthorityTask) -> None:
     _warm_authority(task)
     timings: dict[str, float] = {}
     attempts: dict[str, int] = {}
-    pending = [s.id for s in job.sections]
+    pending = _longest_first(task)
     running: dict[Connection, _Running] = {}
     failure: Failure | None = None
     try:
@@ -455,7 +266,7 @@ def _authority_process(conn: Connection, task: AuthorityTask) -> None:
                     how = reap(child.pid)
                     if child.result is not None:
                         continue
-                    if not child.started and attempts[child.section_id] < START_ATTEMPTS:
+                    if not child.started and attempts[child.section_id] < execute.START_ATTEMPTS:
                         pending.insert(0, child.section_id)  # died before it began: retry
                         continue
                     failure = failure or Failure(
@@ -488,6 +299,28 @@ def _authority_process(conn: Connection, task: AuthorityTask) -> None:
         conn.send(("failed", Failure(job.slug, "publishing", "", f"{type(exc).__name__}: {exc}")))
         return
     conn.send(("built", job.slug))
+
+
+def _longest_first(task: AuthorityTask) -> list[str]:
+    # The longest notebooks start first, so that the last to finish is a short one: by the
+    # times in the last build's manifest, else by the notebook's size (its stored outputs).
+    import json
+
+    job = task.job
+    manifest = task.workspace.output_dir / job.config.year / job.slug / "manifest.json"
+    try:
+        timings = json.loads(manifest.read_text(encoding="utf-8")).get("timings", {})
+    except (OSError, ValueError, AttributeError):
+        timings = {}
+    if not isinstance(timings, dict):
+        timings = {}
+
+    def expected(section_id: str) -> tuple[float, float]:
+        notebook = task.workspace.notebooks_dir / f"{section_id}.ipynb"
+        size = notebook.stat().st_size if notebook.exists() else 0
+        return (float(timings.get(section_id, -1)), size)
+
+    return sorted((s.id for s in job.sections), key=expected, reverse=True)
 
 
 def _warm_authority(task: AuthorityTask) -> None:
