@@ -41,7 +41,7 @@ from yjnb.execute import (
     execute_section,
 )
 from yjnb.paths import PACKAGE_DIR, Workspace
-from yjnb.workers import SERVER_COMMAND, AuthorityTask
+from yjnb.workers import SERVER_COMMAND, AuthorityTask, IndexTask
 
 __all__ = [
     "ENGINES",
@@ -91,11 +91,12 @@ class RunSummary:
     notebooks_executed: int = 0
     seconds: float = 0.0
     index_pages: list[Path] = field(default_factory=list)
+    index_failures: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        """True when every selected authority built or was reused."""
-        return not self.failures
+        """True when every selected authority built or was reused, and every index was written."""
+        return not self.failures and not self.index_failures
 
     def report(self) -> str:
         """A plain-text summary for the terminal."""
@@ -111,6 +112,7 @@ class RunSummary:
         if self.failures:
             lines.append(f"{len(self.failures)} authorities failed:")
             lines += [f"  - {failure}" for failure in self.failures]
+        lines += [f"Could not write the {failure}" for failure in self.index_failures]
         return "\n".join(lines)
 
 
@@ -269,7 +271,8 @@ class WorkerServer:
     def __init__(self) -> None:
         self.attempts = 0
         self.ready = False
-        self.outstanding: dict[str, AuthorityTask] = {}
+        self.alive = True
+        self.outstanding: dict[str, AuthorityTask | IndexTask] = {}
         self._start()
 
     def _start(self) -> None:
@@ -292,9 +295,10 @@ class WorkerServer:
         for task in self.outstanding.values():
             self.conn.send(task)
 
-    def send(self, task: AuthorityTask) -> None:
-        """Hand over one authority to build."""
-        self.outstanding[task.job.slug] = task
+    def send(self, task: AuthorityTask | IndexTask) -> None:
+        """Hand over one authority to build, or a year's index to write."""
+        label = task.label if isinstance(task, IndexTask) else task.job.slug
+        self.outstanding[label] = task
         self.conn.send(task)
 
     def receive(self) -> tuple:
@@ -308,6 +312,7 @@ class WorkerServer:
                 report = self.conn.recv()
             except EOFError:
                 if self.ready or self.attempts >= START_ATTEMPTS:
+                    self.alive = False
                     raise
                 self.stop()
                 time.sleep(START_BACKOFF * 2 ** (self.attempts - 1))
@@ -395,9 +400,13 @@ def run(
             build=build,
             on_first_job=lambda: servers.append(WorkerServer()),
         )
+        indexed = False
         if planned:
             workers = jobs or os.cpu_count() or 1
             _build(servers[0], workspace, planned, summary, workers, progress, build)
+            # Written by the server's processes, which have publishing imported already.
+            indexed = servers[0].alive and _write_indexes(servers[0], workspace, summary)
+            servers[0].close()
     except BaseException:
         for server in servers:
             server.stop()
@@ -405,16 +414,38 @@ def run(
     finally:
         for job in planned:
             shutil.rmtree(job.staging, ignore_errors=True)
-    from yjnb.publish import write_index
+    if not indexed:
+        summary.index_pages.clear()
+        for year_label in sorted(summary.years):
+            year_dir = workspace.output_dir / year_label
+            if planned or _index_outdated(year_dir):
+                from yjnb.publish import write_index
 
-    for year_label in sorted(summary.years):
-        year_dir = workspace.output_dir / year_label
-        if planned or _index_outdated(year_dir):
-            summary.index_pages.append(write_index(year_dir, year_label))
-        else:
+                write_index(year_dir, year_label)
             summary.index_pages.append(year_dir / "index.html")
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _write_indexes(server: WorkerServer, workspace: Workspace, summary: RunSummary) -> bool:
+    # Each year's index, once all its authorities have ended; False if the server stopped.
+    waiting = set()
+    for year_label in sorted(summary.years):
+        task = IndexTask(workspace.output_dir / year_label, year_label)
+        server.send(task)
+        waiting.add(task.label)
+    while waiting:
+        try:
+            report = server.receive()
+        except EOFError:
+            return False
+        if report[0] == "indexed":
+            summary.index_pages.append(Path(report[2]))
+        elif report[0] == "index-failed":
+            summary.index_failures.append(f"index for {report[1]}: {report[2]}")
+        elif report[0] == "ended":
+            waiting.discard(report[1])
+    return True
 
 
 def _index_outdated(year_dir: Path) -> bool:
@@ -481,4 +512,3 @@ def _build(
                     summary.failures.append(Failure(slug, "", "", reason))
     finally:
         bar.close()
-    server.close()

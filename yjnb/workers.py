@@ -421,40 +421,66 @@ def _compile_templates(environment: Any) -> None:
             continue
 
 
+@dataclass(frozen=True)
+class IndexTask:
+    """Write a year's index (after every authority of the year has ended)."""
+
+    year_dir: Path
+    year: str
+
+    @property
+    def label(self) -> str:
+        """How reports about it are labelled."""
+        return f"index {self.year}"
+
+
+def _index_process(writer: Connection, task: IndexTask) -> None:
+    from yjnb.publish import write_index
+
+    try:
+        path = write_index(task.year_dir, task.year)
+    except Exception as exc:
+        traceback.print_exc()
+        writer.send(("index-failed", task.year, f"{type(exc).__name__}: {exc}"))
+    else:
+        writer.send(("indexed", task.year, path))
+
+
 def serve(conn: Connection) -> None:
-    """Fork a process for each authority task received; pass every report back."""
+    """Fork a process for each task received (an authority, an index); pass reports back."""
     conn.send(("ready", os.getpid()))
-    authorities: dict[Connection, tuple[int, str]] = {}
+    children: dict[Connection, tuple[int, str]] = {}
     warmed: set[Path] = set()
     try:
         while True:
-            for ready in wait([conn, *authorities]):
+            for ready in wait([conn, *children]):
                 if ready is conn:
                     try:
-                        task: AuthorityTask = conn.recv()
+                        task: AuthorityTask | IndexTask = conn.recv()
                     except EOFError:
                         return
-                    _warm_workspace(task, warmed)
+                    if isinstance(task, IndexTask):
+                        target, label = _index_process, task.label
+                    else:
+                        _warm_workspace(task, warmed)
+                        target, label = _authority_process, task.job.slug
                     try:
                         pid, reader = start_process(
-                            _authority_process,
-                            (task,),
-                            closing=[conn, *authorities],
-                            on_sigterm=_raise_stopped,
+                            target, (task,), closing=[conn, *children], on_sigterm=_raise_stopped
                         )
                     except StartFailed as exc:
-                        conn.send(("ended", task.job.slug, str(exc)))
+                        conn.send(("ended", label, str(exc)))
                         continue
-                    authorities[reader] = (pid, task.job.slug)
+                    children[reader] = (pid, label)
                     continue
                 try:
                     conn.send_bytes(ready.recv_bytes())
                 except EOFError:
-                    pid, slug = authorities.pop(ready)
+                    pid, label = children.pop(ready)
                     ready.close()
-                    conn.send(("ended", slug, reap(pid)))
+                    conn.send(("ended", label, reap(pid)))
     finally:
-        _stop_all(pid for pid, _ in authorities.values())
+        _stop_all(pid for pid, _ in children.values())
 
 
 def _warm_workspace(task: AuthorityTask, warmed: set[Path]) -> None:
