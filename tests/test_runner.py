@@ -16,6 +16,7 @@ import pytest
 
 from yjnb import execute, workers
 from yjnb.cli import main
+from yjnb.config import load_plan
 from yjnb.paths import Workspace
 from yjnb.runner import run
 
@@ -253,6 +254,27 @@ def test_an_unchanged_authority_is_reused_and_force_rebuilds_it(
         assert "Built 1 authorities (1 notebooks)" in out, changed
     assert cli_run(ws, "--profile", "board") == 0  # other parameters: not the same build
     assert "Built 1 authorities" in capsys.readouterr().out
+
+
+def test_an_interruption_while_planning_leaves_no_staging_folder(
+    tmp_path, workspace_factory, monkeypatch
+):
+    from yjnb import runner
+
+    ws = workspace(tmp_path, workspace_factory, ["north", SLUG], ["01_introduction"])
+    loaded = []
+
+    def interrupted_on_the_second_authority(*args, **kwargs):
+        loaded.append(args)
+        if len(loaded) == 2:
+            raise KeyboardInterrupt
+        return load_plan(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "load_plan", interrupted_on_the_second_authority)
+    with pytest.raises(KeyboardInterrupt):
+        runner.plan_jobs(ws, ["north", SLUG], None, ("board",), runner.RunSummary(), force=True)
+    assert len(loaded) == 2  # the first was planned: its staging folder existed
+    assert not list((ws.output_dir / YEAR).glob(".staging-*"))
 
 
 # --- many workers, retries -----------------------------------------------------------------

@@ -218,7 +218,27 @@ def plan_jobs(
     Unless ``force``, an authority unchanged since its last build is recorded as reused.
     ``on_first_job`` is called as soon as there is something to build.
     """
-    jobs = []
+    jobs: list[Job] = []
+    try:
+        _plan(workspace, slugs, year, profiles, summary, force, build, on_first_job, jobs)
+    except BaseException:  # interrupted while planning: nothing half made is left behind
+        for job in jobs:
+            shutil.rmtree(job.staging, ignore_errors=True)
+        raise
+    return jobs
+
+
+def _plan(
+    workspace: Workspace,
+    slugs: list[str],
+    year: str | None,
+    profiles: tuple[str, ...],
+    summary: RunSummary,
+    force: bool,
+    build: dict[str, str] | None,
+    on_first_job: Callable[[], None] | None,
+    jobs: list[Job],
+) -> None:
     problems: dict[Path, str | None] = {}  # one check per notebook, not per authority
     build = build or {"code": code_fingerprint()}
     for slug in slugs:
@@ -256,7 +276,6 @@ def plan_jobs(
         staging = Path(tempfile.mkdtemp(prefix=f".staging-{slug}-", dir=year_dir))
         (staging / "notebooks").mkdir()
         jobs.append(Job(slug, config, sections, staging, parameters, profiles))
-    return jobs
 
 
 class WorkerServer:
