@@ -1,12 +1,14 @@
 """Disclosure control: primary and secondary suppression, proved by an independent audit."""
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
 from disclosure_audit import Reader
 
 from yjnb.charts import Chart, new_figure, render
-from yjnb.feasible import feasible_ranges
+from yjnb.feasible import feasible_ranges, weak_cells
 from yjnb.suppress import SUPPRESSED, Cells, Counts, CountsBuilder, Protected
 from yjnb.tables import Table
 
@@ -130,6 +132,24 @@ def test_feasible_ranges_report_what_a_reader_knows():
     values = [2, 9, 11]  # a + b = total
     ranges = feasible_ranges(values, [True, True, False], [(2, (0, 1))])
     assert ranges == {0: (0.0, 11.0), 1: (0.0, 11.0)}
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_weak_cells_agree_with_every_range_computed_in_full(seed):
+    # weak_cells skips the linear programmes a value already reached settles: the verdicts
+    # must be those of the full ranges, on tables with margins and random hidden cells.
+    rng = np.random.default_rng(seed)
+    counts = table_with_margins(rng.integers(0, 9, size=(3, 4)))
+    values = counts.frame["count"].to_numpy()
+    hidden = rng.random(len(values)) < 0.45
+    primary = hidden & (values >= 1) & (values <= 5)
+    full = feasible_ranges(values, hidden, counts.sums)
+    expected = []
+    for p, (low, high) in sorted(full.items()):
+        least, most = math.ceil(low - 1e-6), high if math.isinf(high) else math.floor(high + 1e-6)
+        if most - least < 1 or (primary[p] and least >= 1 and most <= 5):
+            expected.append(p)
+    assert weak_cells(values, hidden, primary, counts.sums, (), 5) == expected
 
 
 def test_cells_write_hidden_and_missing_counts():

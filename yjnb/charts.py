@@ -70,6 +70,9 @@ def render(figure: plt.Figure, chart_id: str, title: str, alt: str, data: Table)
     """Render a figure to PNG (deterministic: no timestamps or software metadata)."""
     buffer = io.BytesIO()
     figure.tight_layout()
+    # tight_layout leaves a placeholder layout engine, for which savefig lays the figure out
+    # once more before drawing it: the layout is done, so there is no engine to run.
+    figure.set_layout_engine(None)
     figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     plt.close(figure)
     return Chart(chart_id, title, alt, buffer.getvalue(), data)

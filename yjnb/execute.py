@@ -173,13 +173,17 @@ def publish_job(
     """Publish a staged authority, then swap it into place."""
     import json
 
+    from nbformat.v4 import nbjson
+
     from yjnb.publish import Executed, publish_authority
     from yjnb.runner import build_inputs
 
-    executed = [
-        Executed(s, nbformat.read(job.staging / "notebooks" / f"{s.id}.ipynb", 4), timings[s.id])
-        for s in job.sections
-    ]
+    def read(section_id: str) -> nbformat.NotebookNode:
+        # As Papermill has just written (and validated) it: not validated again.
+        text = (job.staging / "notebooks" / f"{section_id}.ipynb").read_text(encoding="utf-8")
+        return nbjson.reads(text)
+
+    executed = [Executed(s, read(s.id), timings[s.id]) for s in job.sections]
     inputs = build_inputs(workspace, job.slug, job.sections)
     manifest = publish_authority(
         job.staging, job.slug, job.config, executed, inputs, job.parameters, job.profiles

@@ -123,19 +123,38 @@ def _component_ranges(
         "bounds": (0, None),
         "method": "highs",
     }
-    ranges = {}
+    ranges: dict[int, tuple[float, float]] = {}
+    reached = np.zeros(len(component))  # the most each unknown has been seen to take
     for u, j in local.items():
-        ranges[u] = _range(j, len(component), problem, known[u] if known else None)
+        if known is not None and _settled(reached[j], known[u]):
+            ranges[u] = (0.0, float(reached[j]))  # a value seen already settles the audit
+            continue
+        ranges[u], solution = _range(j, len(component), problem, known[u] if known else None)
+        if solution is not None:
+            np.maximum(reached, solution, out=reached)
     return ranges
 
 
-def _range(j: int, size: int, problem: dict, known: tuple | None) -> tuple[float, float]:
-    """Least and greatest value of unknown ``j``.
+def _settled(highest: float, known: tuple) -> bool:
+    """Whether a cell that can reach ``highest`` is protected, whatever its least value.
+
+    A cell that can be larger than its true value is not recovered, and a small count that
+    can exceed the threshold is not known to be small.
+    """
+    value, threshold, primary = known
+    return highest >= value + 1 - _EPS and (not primary or highest >= threshold + 1 - _EPS)
+
+
+def _range(
+    j: int, size: int, problem: dict, known: tuple | None
+) -> tuple[tuple[float, float], np.ndarray | None]:
+    """Least and greatest value of unknown ``j``, and a solution reaching the greatest.
 
     With ``known`` (its true value, the threshold and whether it is a small count), the
-    least value is only sought when the greatest does not already settle the audit: a cell
-    that can be larger than its true value is not recovered, and a small count that can
-    exceed the threshold is not known to be small.
+    least value is only sought when the greatest does not already settle the audit
+    (:func:`_settled`). Every solution found is a set of values a reader cannot rule out,
+    so it can settle other cells too: with ``known``, a cell's greatest value may then be
+    reported as one it can reach rather than the greatest.
     """
     from scipy.optimize import linprog  # imported here: only public builds with counts use it
 
@@ -145,13 +164,12 @@ def _range(j: int, size: int, problem: dict, known: tuple | None) -> tuple[float
     if high.status == 2:
         raise ValueError("counts do not satisfy their own sums")
     highest = -high.fun if high.status == 0 else math.inf
-    if known is not None:
-        value, threshold, primary = known
-        if highest >= value + 1 - _EPS and (not primary or highest >= threshold + 1 - _EPS):
-            return 0.0, highest  # the least value cannot change the verdict
+    solution = high.x if high.status == 0 else None
+    if known is not None and _settled(highest, known):
+        return (0.0, highest), solution  # the least value cannot change the verdict
     low = linprog(-objective, **problem)
     lowest = low.fun if low.status == 0 else 0.0
-    return lowest, highest
+    return (lowest, highest), solution
 
 
 def weak_cells(

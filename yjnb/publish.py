@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import json
 import platform
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -17,6 +18,8 @@ import nbformat
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from nbconvert import HTMLExporter
+from nbconvert.exporters import TemplateExporter
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
 from yjnb import spreadsheet, year_index
 from yjnb.config import PROFILES, PlanConfig, Section
@@ -43,11 +46,50 @@ class Executed:
     seconds: float
 
 
+_IMAGE_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\salt\s*=)[^>]*>", re.IGNORECASE)
+
+
+class PageExporter(HTMLExporter):
+    """nbconvert's HTML exporter with yjnb's template, as the template writes the page.
+
+    HTMLExporter ends by parsing the whole page with BeautifulSoup and writing it out again,
+    to give images without a text alternative a stock one and to make notebook cells
+    focusable. yjnb's pages have no notebook cells, and every image yjnb draws has its own
+    text alternative, so that pass (most of the time a page takes) is skipped; an image
+    without one is an error, not something to paper over. The notebook is validated once
+    after the preprocessors rather than after each.
+    """
+
+    def __init__(self, **kw: Any):
+        super().__init__(
+            template_name="yjnb",
+            extra_template_basedirs=[str(TEMPLATES_DIR)],
+            exclude_input=True,
+            optimistic_validation=True,
+            **kw,
+        )
+
+    def from_notebook_node(  # type: ignore[override]
+        self, nb: nbformat.NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
+    ) -> tuple[str, dict[str, Any]]:
+        """The page, as HTMLExporter makes it without its final re-parse."""
+        resources = self._init_resources(resources)
+        self.register_filter(
+            "filter_data_type",
+            WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            ),
+        )
+        page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        missing = _IMAGE_WITHOUT_ALT.search(page)
+        if missing:
+            raise ValueError(f"an image has no text alternative: {missing.group(0)[:80]}...")
+        return page, resources
+
+
 @cache
-def _exporter() -> HTMLExporter:
-    return HTMLExporter(
-        template_name="yjnb", extra_template_basedirs=[str(TEMPLATES_DIR)], exclude_input=True
-    )
+def _exporter() -> PageExporter:
+    return PageExporter()
 
 
 def render_page(
@@ -160,7 +202,9 @@ def publish_authority(
     notebooks = staging / "notebooks"
     notebooks.mkdir(parents=True, exist_ok=True)
     for item in executed:
-        nbformat.write(item.notebook, notebooks / f"{item.section.id}.ipynb")
+        path = notebooks / f"{item.section.id}.ipynb"
+        if not path.exists():  # in a batch, Papermill has written it there already
+            nbformat.write(item.notebook, path)
     manifest = {
         "authority": slug,
         "name": config.name,

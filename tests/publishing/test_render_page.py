@@ -1,0 +1,34 @@
+"""A page is what yjnb's template writes: no stock text alternatives, no re-parsing."""
+
+import nbformat
+import pytest
+
+from yjnb.config import Section
+from yjnb.publish import Executed, render_page
+
+
+def page_of(html: str) -> str:
+    output = nbformat.v4.new_output(
+        "display_data",
+        data={"text/html": html, "text/plain": "shown"},
+        metadata={"yjnb": {"profile": "public"}},
+    )
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("plan.show(x)", outputs=[output])]
+    section = Section("04_performance", "Performance over the previous year")
+    return render_page(
+        [Executed(section, notebook, 0.0)], "public", "Appendix", "Example YJS", ["Footer."]
+    )
+
+
+def test_outputs_are_published_as_written():
+    html = '<figure><img src="data:image/png;base64,AAAA" alt="Bar chart: rates fell.">'
+    page = page_of(html + "<p>Rates fell &amp; rose.</p></figure>")
+    assert html in page and "<p>Rates fell &amp; rose.</p>" in page
+    assert "No description has been provided" not in page
+
+
+@pytest.mark.parametrize("image", ['<img src="x.png">', '<IMG SRC="x.png" title="alt=no">'])
+def test_an_image_without_a_text_alternative_is_an_error(image):
+    with pytest.raises(ValueError, match="no text alternative"):
+        page_of(f"<p>{image}</p>")
