@@ -11,6 +11,7 @@ import csv
 from collections.abc import Iterable
 from dataclasses import replace
 
+from yjnb import reuse
 from yjnb.budget import (
     COLUMN_LABELS,
     STANDARD_AGENCIES,
@@ -30,6 +31,7 @@ from yjnb.schemas import BUDGET_MONEY_COLUMNS
 NOT_AVAILABLE = "not available"
 
 
+@reuse.by_identity
 def content_values(config: PlanConfig, local: LocalData) -> dict[str, str]:
     """Every content and budget placeholder with its display value for one authority."""
     values = dict.fromkeys(content_names(config, local), NOT_AVAILABLE)

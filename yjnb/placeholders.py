@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from yjnb import reuse
 from yjnb.comparisons import Comparison, published_decimals, ranking, shown_value
 from yjnb.config import PlanConfig
 from yjnb.indicators import INDICATORS, compare, format_value
@@ -33,6 +34,7 @@ INDICATOR_FIELDS = {
 }
 
 
+@reuse.by_identity
 def placeholder_values(
     config: PlanConfig, national: NationalData, comparison: Comparison
 ) -> dict[str, str]:

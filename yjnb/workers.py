@@ -330,17 +330,21 @@ def _warm_authority(task: AuthorityTask) -> None:
     from yjnb import reuse
     from yjnb.comparisons import compare_authority
     from yjnb.config import load_plan
+    from yjnb.content_figures import content_values
     from yjnb.load import load_local, load_national
+    from yjnb.placeholders import placeholder_values
 
     reuse.remember()
     job, workspace = task.job, task.workspace
     try:
         national = load_national(workspace.data_dir)
-        load_local(workspace.data_dir, job.slug, national)
+        local = load_local(workspace.data_dir, job.slug, national)
         config = load_plan(
             workspace.params_dir, job.slug, overrides={"year": job.parameters["year"]}
         )
-        compare_authority(config, national)
+        comparison = compare_authority(config, national)
+        content_values(config, local)  # what narrative placeholders quote
+        placeholder_values(config, national, comparison)
     except Exception:  # noqa: S110 - reported by the notebooks themselves
         pass
     gc.freeze()

@@ -9,9 +9,11 @@ A to Z, and each measure sorted by its value, so no script is needed to read the
 
 from __future__ import annotations
 
+import csv
 import datetime
 import json
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from yjnb.schemas import HEADLINE_CATEGORIES, KPIS
 from yjnb.tables import Table
 
 HEADLINE_INDICATORS = ("fte_rate", "reoffending_rate", "custody_rate")
+HEADLINE = frozenset(HEADLINE_INDICATORS)
 INDICATOR_FIELDS = [
     "area_code", "area_name", "indicator", "period_start", "period_end", "numerator",
     "denominator", "value", "unit", "ci_lower", "ci_upper",
@@ -97,16 +100,11 @@ def latest_indicators(built: list[Built]) -> pd.DataFrame:
         folder = authority.public_tables()
         if folder is None or not (folder / "indicators.csv").exists():
             continue
-        data = pd.read_csv(folder / "indicators.csv", dtype=str, keep_default_na=False)
-        data = data[data["indicator"].isin(HEADLINE_INDICATORS)]
-        own = _own_rows(data, authority)
-        for _, group in own.groupby("indicator", sort=False):
-            row = group.sort_values("period_end").iloc[-1]
-            rows.append({"service": authority.name, "slug": authority.slug, **row.to_dict()})
-        nation = data[_is_nation(data)]
-        for _, group in nation.groupby(["area_code", "indicator"], sort=False):
-            row = group.sort_values("period_end").iloc[-1]
-            nations.append({"service": row["area_name"], "slug": "", **row.to_dict()})
+        data = [r for r in _records(folder / "indicators.csv") if r["indicator"] in HEADLINE]
+        for row in _latest(_own_rows(data, authority), ("indicator",), _period_end):
+            rows.append({"service": authority.name, "slug": authority.slug, **row})
+        for row in _latest(filter(_is_nation, data), ("area_code", "indicator"), _period_end):
+            nations.append({"service": row["area_name"], "slug": "", **row})
     columns = ["service", "slug", *INDICATOR_FIELDS]
     frame = pd.DataFrame(rows, columns=columns)
     nation_frame = pd.DataFrame(nations, columns=columns)
@@ -117,19 +115,39 @@ def latest_indicators(built: list[Built]) -> pd.DataFrame:
     return pd.concat([frame, nation_frame], ignore_index=True) if len(frame) else frame
 
 
-def _own_rows(data: pd.DataFrame, authority: Built) -> pd.DataFrame:
+def _records(path: Path) -> list[dict[str, str]]:
+    """A published CSV's rows as text, a missing cell as an empty string."""
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, restval=""))
+
+
+def _latest(
+    records: Iterable[dict[str, str]], by: tuple[str, ...], when: Callable[[dict], str]
+) -> list[dict[str, str]]:
+    """The latest record of each group (the last written, of equals), groups as first seen."""
+    found: dict[tuple, tuple[str, dict[str, str]]] = {}
+    for record in records:
+        key, end = tuple(record[k] for k in by), when(record)
+        if key not in found or end >= found[key][0]:
+            found[key] = (end, record)
+    return [record for _, record in found.values()]
+
+
+def _period_end(record: dict[str, str]) -> str:
+    return record["period_end"]
+
+
+def _own_rows(data: list[dict[str, str]], authority: Built) -> list[dict[str, str]]:
     if authority.area_code:
-        return data[data["area_code"] == authority.area_code]
-    if "role" in data.columns:
-        return data[data["role"] == "authority"]
-    return data.iloc[0:0]
+        return [r for r in data if r["area_code"] == authority.area_code]
+    return [r for r in data if r.get("role") == "authority"]
 
 
-def _is_nation(data: pd.DataFrame) -> pd.Series:
+def _is_nation(record: dict[str, str]) -> bool:
     for column in ("area_type", "role"):
-        if column in data.columns:
-            return data[column] == "nation"
-    return data["area_code"].str.match(_NATION_CODE)
+        if column in record:
+            return record[column] == "nation"
+    return bool(_NATION_CODE.match(record["area_code"]))
 
 
 def indicator_tables(latest: pd.DataFrame) -> list[Table]:
@@ -201,12 +219,14 @@ def _indicator_summary(services: pd.DataFrame, nations: pd.DataFrame, keys: list
     names = sorted(set(services["service"]), key=str.casefold)
     nation_names = list(dict.fromkeys(nations["service"]))
     view_rows = []
+    services_first = {}
+    for frame in (services, nations):
+        for _, record in frame.iterrows():
+            services_first.setdefault((record["service"], record["indicator"]), record)
     for name in names + nation_names:
-        frame = services if name in names else nations
         row: dict[str, str] = {"Service": name}
         for key in keys:
-            match = frame[(frame["service"] == name) & (frame["indicator"] == key)]
-            found = match.iloc[0] if len(match) else None
+            found = services_first.get((name, key))
             short = INDICATORS[key].label
             value = _value(key, found["value"]) if found is not None else NOT_AVAILABLE
             row[_header(key)] = value
@@ -284,21 +304,25 @@ def latest_kpis(built: list[Built]) -> pd.DataFrame:
         for path in (folder / f"kpi_{kpi}.csv" for kpi in KPIS):
             if not path.exists():
                 continue
-            data = pd.read_csv(path, dtype=str, keep_default_na=False)
-            if not set(KPI_FIELDS) <= set(data.columns):
+            data = _records(path)
+            if not data or not set(KPI_FIELDS) <= set(data[0]):
                 continue
-            if KPI_TOTAL not in data.columns:
-                data[KPI_TOTAL] = ""
-            headline = data["measure"].map(lambda m: HEADLINE_CATEGORIES.get(m, ("",))[0])
-            data = data[(data["category"] == headline) & (data["cohort"] == "all")]
-            for _, group in data.groupby(["kpi", "measure"], sort=False):
-                ordered = group.assign(_end=group["period"].map(_quarter_end))
-                row = ordered.sort_values("_end", kind="stable").iloc[-1]
+            headlines = (
+                r
+                for r in data
+                if r["cohort"] == "all"
+                and r["category"] == HEADLINE_CATEGORIES.get(r["measure"], ("",))[0]
+            )
+            for row in _latest(headlines, ("kpi", "measure"), _kpi_quarter_end):
                 rows.append(
                     {"service": authority.name, "slug": authority.slug}
-                    | {f: row[f] for f in (*KPI_FIELDS, KPI_TOTAL)}
+                    | {f: row.get(f, "") for f in (*KPI_FIELDS, KPI_TOTAL)}
                 )
     return pd.DataFrame(rows, columns=["service", "slug", *KPI_FIELDS, KPI_TOTAL])
+
+
+def _kpi_quarter_end(record: dict[str, str]) -> str:
+    return _quarter_end(record["period"])
 
 
 def _quarter_end(label: str) -> str:
@@ -328,17 +352,18 @@ def kpi_tables(latest: pd.DataFrame) -> list[Table]:
     columns = zip(latest["kpi"], latest["measure"], latest["category"], strict=True)
     headlines = list(dict.fromkeys(columns))
     names = sorted(set(latest["service"]), key=str.casefold)
+    percents: dict[tuple[str, str, str], str] = {}
+    for service, kpi, measure, percent in zip(
+        latest["service"], latest["kpi"], latest["measure"], latest["percent"], strict=True
+    ):
+        percents.setdefault((service, kpi, measure), percent)
     view_rows = []
     for name in names:
         row = {"Service": name}
         for kpi, measure, category in headlines:
-            match = latest[
-                (latest["service"] == name)
-                & (latest["kpi"] == kpi)
-                & (latest["measure"] == measure)
-            ]
             label = f"{_kpi_label(kpi, measure, category)} (%)"
-            row[label] = _percent(match.iloc[0]["percent"]) if len(match) else NOT_AVAILABLE
+            found = percents.get((name, kpi, measure))
+            row[label] = NOT_AVAILABLE if found is None else _percent(found)
         view_rows.append(row)
     view = pd.DataFrame(view_rows)
     periods = sorted(set(latest["period"]))
