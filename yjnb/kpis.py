@@ -138,35 +138,44 @@ def kpi_counts(kpis: pd.DataFrame, periods: Periods, only: str | None = None) ->
         One kpi; all of them if None.
     """
     wanted = set(periods.quarters) | set(periods.previous.values())
-    rows = kpis[kpis["period"].isin(wanted)]
-    if only is not None:
-        rows = rows[rows["kpi"] == only]
+    # Plain tuples (kpi, period, cohort, measure, category, count), grouped by dict: a
+    # pandas groupby costs more than the sums it makes, and this runs for every KPI shown.
+    rows = [
+        row
+        for row in kpis[[*KEY, "count"]].itertuples(index=False, name=None)
+        if row[1] in wanted and (only is None or row[0] == only)
+    ]
     builder = CountsBuilder(KEY)
-    for row in rows[[*KEY, "count"]].itertuples(index=False, name=None):
+    for row in rows:
         builder.add(row[:-1], row[-1])
-    group = ["kpi", "period", "cohort", "measure"]
-    for (kpi, period, cohort, measure), part in rows.groupby(group, sort=False):
+    for (kpi, period, cohort, measure), part in _groups(rows, (0, 1, 2, 3)).items():
         if has_total(kpi, measure):
             total = (kpi, period, cohort, measure, TOTAL)
-            builder.add(total, part["count"].sum())
-            builder.add_sum(total, [tuple(k) for k in part[list(KEY)].to_numpy()])
-    year = rows[rows["period"].isin(periods.quarters)]
-    for (kpi, cohort, measure, category), part in year.groupby(
-        ["kpi", "cohort", "measure", "category"], sort=False
-    ):
+            builder.add(total, sum(r[-1] for r in part))
+            builder.add_sum(total, [r[:-1] for r in part])
+    year = [row for row in rows if row[1] in periods.quarters]
+    for (kpi, cohort, measure, category), part in _groups(year, (0, 2, 3, 4)).items():
         key = (kpi, periods.year, cohort, measure, category)
-        builder.add(key, part["count"].sum())
-        builder.add_sum(key, [(kpi, q, cohort, measure, category) for q in part["period"]])
-    for (kpi, cohort, measure), part in year.groupby(["kpi", "cohort", "measure"], sort=False):
+        builder.add(key, sum(r[-1] for r in part))
+        builder.add_sum(key, [(kpi, r[1], cohort, measure, category) for r in part])
+    for (kpi, cohort, measure), part in _groups(year, (0, 2, 3)).items():
         if has_total(kpi, measure):
             key = (kpi, periods.year, cohort, measure, TOTAL)
-            builder.add(key, part["count"].sum())
-            quarters = dict.fromkeys(part["period"])
+            builder.add(key, sum(r[-1] for r in part))
+            quarters = dict.fromkeys(r[1] for r in part)
             builder.add_sum(key, [(kpi, q, cohort, measure, TOTAL) for q in quarters])
-            categories = dict.fromkeys(part["category"])
+            categories = dict.fromkeys(r[4] for r in part)
             builder.add_sum(key, [(kpi, periods.year, cohort, measure, c) for c in categories])
     _add_known_relations(builder)
     return builder.build()
+
+
+def _groups(rows: list[tuple], by: tuple[int, ...]) -> dict[tuple, list[tuple]]:
+    """Rows grouped by the fields at positions ``by``, groups in order of first appearance."""
+    groups: dict[tuple, list[tuple]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row[i] for i in by), []).append(row)
+    return groups
 
 
 def _add_known_relations(builder: CountsBuilder) -> None:
