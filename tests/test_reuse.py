@@ -72,3 +72,12 @@ def test_inputs_and_indicators_are_reusable_and_the_same_either_way(remembering)
     reuse.forget()
     fresh = compare_authority(load_plan(params, "warwickshire"), load_national(data))
     assert fresh.table.equals(compare_authority(config, national).table)
+
+
+def test_remembering_again_keeps_what_was_kept(tmp_path, remembering):
+    # The worker server loads the national data, then each authority's process asks again.
+    path = tmp_path / "a.txt"
+    path.write_text("one")
+    first = read(path)
+    reuse.remember()
+    assert read(path) is first

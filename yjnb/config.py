@@ -213,6 +213,10 @@ class PlanConfig(BaseModel):
         return chosen
 
 
+# libyaml's safe loader where PyYAML was built with it: the same data, parsed ten times faster.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path, shown: str) -> tuple[Any, yaml.Node | None]:
     """Parse a YAML file, returning its data and its node tree (for line numbers)."""
     try:
@@ -222,7 +226,7 @@ def read_yaml(path: Path, shown: str) -> tuple[Any, yaml.Node | None]:
     except UnicodeDecodeError as exc:
         raise InputError([Problem(shown, f"not valid UTF-8 text ({exc.reason})")]) from None
     try:
-        return yaml.safe_load(text), yaml.compose(text)
+        return yaml.load(text, Loader=_LOADER), yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark else None

@@ -46,6 +46,11 @@ def is_total(category: pd.Series) -> pd.Series:
     return category.str.strip().str.casefold().eq(TOTAL_CATEGORY.casefold()).fillna(False)
 
 
+def is_total_text(category: str) -> bool:
+    """Whether one category, as written, is a stated total (:func:`is_total` for a cell)."""
+    return category.strip().casefold() == TOTAL_CATEGORY.casefold()
+
+
 def _rows(rows: pd.Index) -> str:
     listed = [str(r) for r in rows[:6]]
     more = f" and {len(rows) - 6} more" if len(rows) > 6 else ""

@@ -19,7 +19,7 @@ import pandas as pd
 
 from yjnb import reuse
 from yjnb.errors import InputError, Problem, display_path
-from yjnb.kpi_checks import check_kpi_rows, is_total
+from yjnb.kpi_checks import check_kpi_rows, is_total, is_total_text
 from yjnb.periods import is_financial_year
 from yjnb.schemas import (
     AREA_GROUP_TYPES,
@@ -348,7 +348,7 @@ def _check_kpis(cells: pd.DataFrame, shown: str) -> list[Problem]:
             message = f"is not a cohort of the kpi {kpi}"
             problems.append(Problem(shown, message, row, "cohort", cohort, expected))
         headline = HEADLINE_CATEGORIES.get(measure)
-        stated_total = pd.notna(category) and is_total(pd.Series([category])).iloc[0]
+        stated_total = isinstance(category, str) and is_total_text(category)
         if headline and pd.notna(category) and category not in headline and not stated_total:
             expected = " or ".join(headline) + " (the headline figure reads these)"
             message = f"is not a category of {measure}"

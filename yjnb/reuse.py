@@ -26,9 +26,14 @@ _remembered: dict[tuple, tuple[Any, Any]] | None = None
 
 
 def remember() -> None:
-    """Keep what decorated functions return in this process (and the processes it forks)."""
+    """Keep what decorated functions return in this process (and the processes it forks).
+
+    What is kept already stays kept: an authority's process, forked from the worker server,
+    goes on using the national data the server loaded.
+    """
     global _remembered
-    _remembered = {}
+    if _remembered is None:
+        _remembered = {}
 
 
 def forget() -> None:

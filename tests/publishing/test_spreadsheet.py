@@ -89,6 +89,53 @@ def test_same_inputs_same_bytes(tmp_path):
     assert first.read_bytes() == second.read_bytes()
 
 
+def test_layout_headings_alignment_links_and_widths(workbook):
+    path, _ = workbook
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        assert sheet.sheet_view.showGridLines is False, sheet.title
+        assert sheet["A1"].font.b and sheet["A1"].font.sz == 16, sheet.title  # the title
+    cover = book["Cover"]
+    labels = [c for c in cover["A"] if c.value == "How the tables are laid out"]
+    assert labels and labels[0].font.b  # [{"bold": True}, text] items are bold
+    assert all(c.alignment.wrap_text for c in cover["A"] if c.value)
+    for name in book.sheetnames[1:]:
+        sheet = book[name]
+        [(_, ref)] = sheet.tables.items()
+        header, *body = sheet[ref]
+        assert header[0].row > 1 and header[0].column == 1  # below the title, from column A
+        for cell in header:
+            assert cell.font.b and cell.border.bottom.style == "thin", (name, cell.value)
+            assert cell.font.name == "Arial" and cell.font.sz == 12
+            words = str(cell.value).split()
+            width = sheet.column_dimensions[cell.column_letter].width
+            assert width >= max(map(len, words)), (name, cell.value, width)
+        for col, heading in enumerate(header):
+            cells = [row[col] for row in body]
+            numbers = [c for c in cells if c.data_type == "n"]
+            aligned = {c.alignment.horizontal for c in (heading, *cells)}
+            expect = "right" if numbers and col else "left"  # first column left: labels
+            assert aligned == {expect}, (name, heading.value, aligned)
+    ete = book["kpi_ete"]  # area, period: text; count, percent: figures, with [c] and [x]
+    aligned = [ete.cell(ete.max_row, col).alignment.horizontal for col in range(1, 5)]
+    assert aligned == ["left", "left", "right", "right"]
+    contents = book["Contents"]
+    [(_, ref)] = contents.tables.items()
+    for name_cell, title_cell in contents[ref][1:]:
+        assert name_cell.hyperlink.location == f"'{name_cell.value}'!A1"
+        assert book[name_cell.value]["A1"].value == title_cell.value
+
+
+def test_text_that_looks_like_a_formula_or_link_stays_text(tmp_path):
+    path = tmp_path / "tables.xlsx"
+    csv = "area,note\nA,=1+1\nB,https://example.org\n"
+    write_workbook(path, [{"id": "t", "caption": "T", "csv": csv}], "T", [], CREATED)
+    sheet = openpyxl.load_workbook(path)["t"]
+    assert list(table_frame(sheet)["note"]) == ["=1+1", "https://example.org"]
+    cells = [c for c in sheet["B"] if c.value in ("=1+1", "https://example.org")]
+    assert len(cells) == 2 and all(c.data_type == "s" and not c.hyperlink for c in cells)
+
+
 def test_sheet_names_are_valid_and_unique():
     long = "kpi_substance_misuse_identified_need_by_quarter"
     names = sheet_names([long, long, "notes", "a/b"])
