@@ -57,6 +57,11 @@ class Chart:
         return f"{self.title}\n{self.alt}"
 
 
+def blank_figure(width: float, height: float) -> plt.Figure:
+    """A figure without axes, for a chart that lays out panels of its own."""
+    return plt.figure(figsize=(width, height), dpi=DPI)
+
+
 def new_figure(width: float = 8, height: float = 4.5) -> tuple[plt.Figure, plt.Axes]:
     """A figure in the Analysis Function style: no top or right spines, light grid."""
     figure, axes = plt.subplots(figsize=(width, height), dpi=DPI)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from yjnb.charts import Chart, new_figure, palette, render
+from yjnb.charts import Chart, blank_figure, palette, render
 from yjnb.periods import period_label
 from yjnb.shown import percent, percent_text, with_percent
 from yjnb.suppress import SUPPRESSED, Cells, CountsBuilder, Protected
@@ -58,8 +58,7 @@ def _draw_survey(
     questions = list(dict.fromkeys(mine["question"]))
     records, view, alt_parts = [], [], []
     heights = [len(mine[mine["question"] == q]) + 1.6 for q in questions]
-    fig, _ = new_figure(8, max(2.5, 0.32 * sum(heights)))
-    fig.clf()
+    fig = blank_figure(8, max(2.5, 0.32 * sum(heights)))
     grid = fig.add_gridspec(len(questions), 1, height_ratios=heights)
     colour = palette("categorical")[0]
     for i, question in enumerate(questions):
