@@ -41,14 +41,14 @@ from yjnb.schemas import (
 _GROUP = ["period", "kpi", "cohort", "measure"]
 
 
+def is_total_text(category: object) -> bool:
+    """Whether one category cell, as written, is a stated total (``Total``, in any case)."""
+    return isinstance(category, str) and category.strip().casefold() == TOTAL_CATEGORY.casefold()
+
+
 def is_total(category: pd.Series) -> pd.Series:
-    """Rows whose category is a stated total (``Total``, in any case)."""
-    return category.str.strip().str.casefold().eq(TOTAL_CATEGORY.casefold()).fillna(False)
-
-
-def is_total_text(category: str) -> bool:
-    """Whether one category, as written, is a stated total (:func:`is_total` for a cell)."""
-    return category.strip().casefold() == TOTAL_CATEGORY.casefold()
+    """Rows whose category is a stated total (:func:`is_total_text` for each cell)."""
+    return category.map(is_total_text).astype(bool)
 
 
 def _rows(rows: pd.Index) -> str:

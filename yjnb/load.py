@@ -348,7 +348,7 @@ def _check_kpis(cells: pd.DataFrame, shown: str) -> list[Problem]:
             message = f"is not a cohort of the kpi {kpi}"
             problems.append(Problem(shown, message, row, "cohort", cohort, expected))
         headline = HEADLINE_CATEGORIES.get(measure)
-        stated_total = isinstance(category, str) and is_total_text(category)
+        stated_total = is_total_text(category)
         if headline and pd.notna(category) and category not in headline and not stated_total:
             expected = " or ".join(headline) + " (the headline figure reads these)"
             message = f"is not a category of {measure}"

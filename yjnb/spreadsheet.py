@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import csv
 import datetime
-import gc
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from math import ceil
@@ -192,36 +190,21 @@ def write_workbook(
     notes = _notes(written)
     symbols = [s for s in symbol_meanings() if any(s in t.symbols for t in written)]
     names = sheet_names([t.id for t in written])
-    with _no_cycle_collection():
-        book = Workbook(path.as_posix(), {"in_memory": True})  # no temporary file per sheet
-        book.set_properties({"title": title, "created": created})
-        style = _styles(book)
-        about = _about(symbols, empty, bool(notes))
-        _write_cover(_sheet(book, "Cover"), style, title, intro, about)
-        _write_contents(_sheet(book, "Contents"), style, names, written)
-        if notes:  # without notes there is no notes sheet, which is what the guidance asks
-            _write_notes(_sheet(book, "Notes"), style, notes)
-        for name, table in zip(names, written, strict=True):
-            sheet = _sheet(book, name)
-            first = _write_lines(sheet, style, _table_lines(table, notes))
-            header, rows = list(table.frame.columns), table.frame.values.tolist()
-            _write_table(sheet, style, first, _table_name(name), header, rows)
-        book.close()
+    book = Workbook(path.as_posix(), {"in_memory": True})  # no temporary file per sheet
+    book.set_properties({"title": title, "created": created})
+    style = _styles(book)
+    about = _about(symbols, empty, bool(notes))
+    _write_cover(_sheet(book, "Cover"), style, title, intro, about)
+    _write_contents(_sheet(book, "Contents"), style, names, written)
+    if notes:  # without notes there is no notes sheet, which is what the guidance asks
+        _write_notes(_sheet(book, "Notes"), style, notes)
+    for name, table in zip(names, written, strict=True):
+        sheet = _sheet(book, name)
+        first = _write_lines(sheet, style, _table_lines(table, notes))
+        header, rows = list(table.frame.columns), table.frame.values.tolist()
+        _write_table(sheet, style, first, _table_name(name), header, rows)
+    book.close()
     return [t.id for t in written]
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    # A workbook is tens of thousands of cell objects, in no reference cycle, alive until it is
-    # written: a full collection meanwhile only re-scans them and the rest of the process, and
-    # took a fifth of the time of writing one.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _notes(tables: Sequence[SheetTable]) -> dict[str, str]:

@@ -27,7 +27,6 @@ from yjnb.schemas import HEADLINE_CATEGORIES, KPIS
 from yjnb.tables import Table
 
 HEADLINE_INDICATORS = ("fte_rate", "reoffending_rate", "custody_rate")
-HEADLINE = frozenset(HEADLINE_INDICATORS)
 INDICATOR_FIELDS = [
     "area_code", "area_name", "indicator", "period_start", "period_end", "numerator",
     "denominator", "value", "unit", "ci_lower", "ci_upper",
@@ -100,7 +99,8 @@ def latest_indicators(built: list[Built]) -> pd.DataFrame:
         folder = authority.public_tables()
         if folder is None or not (folder / "indicators.csv").exists():
             continue
-        data = [r for r in _records(folder / "indicators.csv") if r["indicator"] in HEADLINE]
+        records = _records(folder / "indicators.csv")
+        data = [r for r in records if r["indicator"] in HEADLINE_INDICATORS]
         for row in _latest(_own_rows(data, authority), ("indicator",), _period_end):
             rows.append({"service": authority.name, "slug": authority.slug, **row})
         for row in _latest(filter(_is_nation, data), ("area_code", "indicator"), _period_end):
