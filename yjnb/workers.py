@@ -382,6 +382,7 @@ def _warm_caches() -> None:
     import io
 
     from jinja2 import Environment
+    from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -393,10 +394,14 @@ def _warm_caches() -> None:
                 _call_without_arguments(value)
             elif isinstance(value, Environment):
                 _compile_templates(value)
+    from yjnb.charts import SVG_SETTINGS
+
     figure = Figure(figsize=(2, 1))
     FigureCanvasAgg(figure)
     figure.text(0.5, 0.5, "Warm 0123456789")
-    figure.savefig(io.BytesIO(), format="png")
+    figure.tight_layout()  # text measured as charts are laid out, then written as they are
+    with rc_context(SVG_SETTINGS):
+        figure.savefig(io.BytesIO(), format="svg")
 
 
 def _call_without_arguments(function: Callable[..., Any]) -> None:
