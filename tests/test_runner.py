@@ -196,6 +196,30 @@ def test_nothing_one_notebook_changes_is_visible_in_the_next(tmp_path, workspace
         assert executed(ws, section=section).cells[2].outputs[0].text == "[]\n"
 
 
+SPARE_SHELL = """
+from IPython.core.interactiveshell import InteractiveShell
+from yjnb.engine import InProcessKernel, make_spare_shell
+make_spare_shell()
+spare = InteractiveShell.instance()
+with InProcessKernel() as kernel:
+    used = kernel.shell is spare
+print("spare used:", used)  # after the kernel, which captures what is printed
+try:
+    InProcessKernel()
+except RuntimeError as exc:
+    print("second notebook:", exc)
+"""
+
+
+def test_a_shell_made_ahead_serves_one_notebook_and_no_second():
+    # Made in the process that forks the notebooks' processes; each copy serves one notebook.
+    done = subprocess.run(
+        [sys.executable, "-c", SPARE_SHELL], capture_output=True, text=True, check=True
+    )
+    assert "spare used: True" in done.stdout
+    assert "second notebook: the in-process engine runs one notebook per process" in done.stdout
+
+
 def test_a_notebook_that_kills_its_process_is_reported(tmp_path, workspace_factory):
     nbs = {"01_introduction": notebook("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")}
     ws = workspace(tmp_path, workspace_factory, [SLUG], ["01_introduction"], nbs)

@@ -1,86 +1,75 @@
-"""yjnb: reproducible Youth Justice Plans from parameterised notebooks."""
+"""yjnb: reproducible Youth Justice Plans from parameterised notebooks.
 
-from yjnb.appendix import cohort_section, kpi_section, standards_section
-from yjnb.board import board_attendance_table, board_chart, board_kpi_table
-from yjnb.budget import budget_chart, budget_table, contributions_table
-from yjnb.cohort import cohort_profile, cohort_summary
-from yjnb.comparisons import comparison_table, indicators_table, population_table
-from yjnb.content import (
-    board_members_table,
-    child_first_table,
-    local_context_table,
-    progress_summary_table,
-    progress_table,
-    risk_register_table,
-)
-from yjnb.dashboard import first_time_entrants_table, need_by_group_table, reoffending_table
-from yjnb.development import (
-    actions_table,
-    board_development_table,
-    evidence_table,
-    local_priorities_table,
-    national_priorities_table,
-    objectives_table,
-    sign_off_table,
-    staffing_by_funder_table,
-    staffing_table,
-    training_table,
-)
-from yjnb.disproportionality import disproportionality_table
-from yjnb.kpi_charts import kpi_chart
-from yjnb.kpi_summary import kpi_headlines
-from yjnb.kpi_tables import kpi_table
-from yjnb.plan import Plan, open_plan
-from yjnb.shares import share_of_area_table
-from yjnb.trends import comparison_chart, trend_chart
-from yjnb.typed_figures import check_narrative_figures
-from yjnb.voice import audit_table, feedback_charts
+Everything a notebook calls is here, as ``yjnb.<name>``, imported from its module on first
+use: the command line and the batch runner, which need none of it, start without loading
+matplotlib and the rest.
+"""
 
-__all__ = [
-    "Plan",
-    "actions_table",
-    "audit_table",
-    "board_attendance_table",
-    "board_chart",
-    "board_development_table",
-    "board_kpi_table",
-    "board_members_table",
-    "budget_chart",
-    "budget_table",
-    "check_narrative_figures",
-    "child_first_table",
-    "cohort_profile",
-    "cohort_section",
-    "cohort_summary",
-    "comparison_chart",
-    "comparison_table",
-    "contributions_table",
-    "disproportionality_table",
-    "evidence_table",
-    "feedback_charts",
-    "first_time_entrants_table",
-    "indicators_table",
-    "kpi_chart",
-    "kpi_headlines",
-    "kpi_section",
-    "kpi_table",
-    "local_context_table",
-    "local_priorities_table",
-    "national_priorities_table",
-    "need_by_group_table",
-    "objectives_table",
-    "open_plan",
-    "population_table",
-    "progress_summary_table",
-    "progress_table",
-    "reoffending_table",
-    "risk_register_table",
-    "share_of_area_table",
-    "sign_off_table",
-    "staffing_by_funder_table",
-    "staffing_table",
-    "standards_section",
-    "training_table",
-    "trend_chart",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "cohort_section": "yjnb.appendix",
+    "kpi_section": "yjnb.appendix",
+    "standards_section": "yjnb.appendix",
+    "board_attendance_table": "yjnb.board",
+    "board_chart": "yjnb.board",
+    "board_kpi_table": "yjnb.board",
+    "budget_chart": "yjnb.budget",
+    "budget_table": "yjnb.budget",
+    "contributions_table": "yjnb.budget",
+    "cohort_profile": "yjnb.cohort",
+    "cohort_summary": "yjnb.cohort",
+    "comparison_table": "yjnb.comparisons",
+    "indicators_table": "yjnb.comparisons",
+    "population_table": "yjnb.comparisons",
+    "board_members_table": "yjnb.content",
+    "child_first_table": "yjnb.content",
+    "local_context_table": "yjnb.content",
+    "progress_summary_table": "yjnb.content",
+    "progress_table": "yjnb.content",
+    "risk_register_table": "yjnb.content",
+    "first_time_entrants_table": "yjnb.dashboard",
+    "need_by_group_table": "yjnb.dashboard",
+    "reoffending_table": "yjnb.dashboard",
+    "actions_table": "yjnb.development",
+    "board_development_table": "yjnb.development",
+    "evidence_table": "yjnb.development",
+    "local_priorities_table": "yjnb.development",
+    "national_priorities_table": "yjnb.development",
+    "objectives_table": "yjnb.development",
+    "sign_off_table": "yjnb.development",
+    "staffing_by_funder_table": "yjnb.development",
+    "staffing_table": "yjnb.development",
+    "training_table": "yjnb.development",
+    "disproportionality_table": "yjnb.disproportionality",
+    "kpi_chart": "yjnb.kpi_charts",
+    "kpi_headlines": "yjnb.kpi_summary",
+    "kpi_table": "yjnb.kpi_tables",
+    "Plan": "yjnb.plan",
+    "open_plan": "yjnb.plan",
+    "share_of_area_table": "yjnb.shares",
+    "comparison_chart": "yjnb.trends",
+    "trend_chart": "yjnb.trends",
+    "check_narrative_figures": "yjnb.typed_figures",
+    "audit_table": "yjnb.voice",
+    "feedback_charts": "yjnb.voice",
+}
+__all__ = sorted(_EXPORTS)
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'yjnb' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # looked up once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
-import platform
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +23,7 @@ from yjnb.config import PROFILES, PlanConfig, Section
 from yjnb.paths import TEMPLATES_DIR
 from yjnb.periods import parse_financial_year
 from yjnb.plan import TABLE_MIME, WARNING_MIME, table_payload
+from yjnb.provenance import sha256, versions
 
 PROFILE_NOTES = {
     "board": "Unsuppressed, for the management board. Not for publication.",
@@ -34,7 +32,6 @@ PROFILE_NOTES = {
 PROFILE_LABELS = {"board": "Board version", "public": "Public version"}
 WORKBOOK = "tables.xlsx"
 APPENDIX_TITLE = "Performance appendix"
-VERSIONED = ("yjnb", "pandas", "numpy", "scipy", "papermill", "nbconvert", "nbclient", "seaborn")
 
 
 @dataclass(frozen=True)
@@ -150,22 +147,6 @@ def warnings_of(executed: list[Executed]) -> list[dict[str, Any]]:
             if payload not in seen:
                 seen.append(dict(payload))
     return seen
-
-
-def sha256(path: Path) -> str:
-    """Hex digest of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def versions() -> dict[str, str]:
-    """Versions of Python and the libraries that shape the output."""
-    found = {"python": platform.python_version()}
-    for name in VERSIONED:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = "not installed"
-    return found
 
 
 def publish_authority(

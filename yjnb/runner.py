@@ -184,7 +184,7 @@ def _unchanged(
     build: dict[str, str],
 ) -> bool:
     """True if the last build of this authority had exactly these inputs, notebooks and yjnb."""
-    from yjnb.publish import sha256, versions
+    from yjnb.provenance import sha256, versions
 
     built = workspace.output_dir / config.year / slug
     try:

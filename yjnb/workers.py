@@ -325,12 +325,14 @@ def _longest_first(task: AuthorityTask) -> list[str]:
 
 def _warm_authority(task: AuthorityTask) -> None:
     # Loaded and computed once here, reused by every notebook forked from this process
-    # (yjnb.reuse), called exactly as yjnb.open_plan calls them. Only a speed-up: if anything
-    # fails here, each notebook loads (and reports the problem) itself.
+    # (yjnb.reuse), called exactly as yjnb.open_plan calls them, and the kernel's shell made
+    # (yjnb.engine). Only a speed-up: if anything fails here, each notebook loads (and
+    # reports the problem) itself.
     from yjnb import reuse
     from yjnb.comparisons import compare_authority
     from yjnb.config import load_plan
     from yjnb.content_figures import content_values
+    from yjnb.engine import make_spare_shell
     from yjnb.load import load_local, load_national
     from yjnb.placeholders import placeholder_values
 
@@ -347,6 +349,8 @@ def _warm_authority(task: AuthorityTask) -> None:
         placeholder_values(config, national, comparison)
     except Exception:  # noqa: S110 - reported by the notebooks themselves
         pass
+    if task.engine == "fork":
+        make_spare_shell()
     gc.freeze()
 
 
