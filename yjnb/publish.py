@@ -104,7 +104,7 @@ def render_page(
     merged = nbformat.v4.new_notebook()
     merged.metadata = executed[0].notebook.metadata if executed else {}
     for item in executed:
-        merged.cells.extend(item.notebook.cells)
+        merged.cells.extend(_on_page(cell, profile) for cell in item.notebook.cells)
     resources = {
         "yjnb": {
             "title": title,
@@ -119,6 +119,24 @@ def render_page(
     }
     body, _ = _exporter().from_notebook_node(merged, resources=resources)
     return body
+
+
+def _on_page(cell: nbformat.NotebookNode, profile: str) -> nbformat.NotebookNode:
+    """The cell with only the outputs the profile's page shows (not those only exported).
+
+    A shallow copy: nbconvert copies what it is given, so sharing outputs is safe, and the
+    page costs in proportion to what it shows, not to both profiles' outputs.
+    """
+    if "outputs" not in cell:
+        return cell
+    shown = nbformat.NotebookNode(cell)
+    shown.outputs = [
+        output
+        for output in cell.outputs
+        if (meta := output.get("metadata", {}).get("yjnb", {})).get("profile") == profile
+        and not meta.get("export_only")
+    ]
+    return shown
 
 
 def _outputs(notebook: nbformat.NotebookNode, mime: str, profile: str | None = None):

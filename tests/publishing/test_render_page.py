@@ -7,18 +7,34 @@ from yjnb.config import Section
 from yjnb.publish import Executed, render_page
 
 
-def page_of(html: str) -> str:
-    output = nbformat.v4.new_output(
-        "display_data",
-        data={"text/html": html, "text/plain": "shown"},
-        metadata={"yjnb": {"profile": "public"}},
-    )
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell("plan.show(x)", outputs=[output])]
+def output(html: str, **yjnb) -> nbformat.NotebookNode:
+    meta = {"yjnb": {"profile": "public", **yjnb}}
+    return nbformat.v4.new_output("display_data", data={"text/html": html}, metadata=meta)
+
+
+def page_of(html: str = "", notebook: nbformat.NotebookNode | None = None) -> str:
+    if notebook is None:
+        notebook = nbformat.v4.new_notebook()
+        notebook.cells = [nbformat.v4.new_code_cell("plan.show(x)", outputs=[output(html)])]
     section = Section("04_performance", "Performance over the previous year")
     return render_page(
         [Executed(section, notebook, 0.0)], "public", "Appendix", "Example YJS", ["Footer."]
     )
+
+
+def test_a_page_shows_its_own_profiles_outputs_and_leaves_the_notebook_whole():
+    outputs = [
+        output("<p>For the public.</p>"),
+        output("<p>For the board.</p>", profile="board"),
+        output("<p>Exported only.</p>", export_only=True),
+        nbformat.v4.new_output("stream", text="Printed.\n"),
+    ]
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("plan.show(x)", outputs=outputs)]
+    page = page_of(notebook=notebook)
+    assert "For the public." in page
+    assert not any(text in page for text in ("For the board", "Exported only", "Printed"))
+    assert notebook.cells[0].outputs == outputs  # published as executed
 
 
 def test_outputs_are_published_as_written():
