@@ -77,13 +77,19 @@ def new_figure(width: float = 8, height: float = 4.5) -> tuple[plt.Figure, plt.A
 
 
 def render(figure: plt.Figure, chart_id: str, title: str, alt: str, data: Table) -> Chart:
-    """Render a figure to SVG (deterministic: no date, no software named)."""
+    """Render a figure to a chart, closing the figure."""
+    svg = to_svg(figure)
+    plt.close(figure)
+    return Chart(chart_id, title, alt, svg, data)
+
+
+def to_svg(figure: plt.Figure) -> bytes:
+    """Lay a figure out and write it as SVG (deterministic: no date, no software named)."""
     buffer = io.BytesIO()
     figure.tight_layout()
     # tight_layout leaves a placeholder layout engine, for which savefig lays the figure out
     # once more before drawing it: the layout is done, so there is no engine to run.
     figure.set_layout_engine(None)
     with matplotlib.rc_context(SVG_SETTINGS):
-        figure.savefig(buffer, format="svg", dpi=DPI, metadata={"Date": None, "Creator": None})
-    plt.close(figure)
-    return Chart(chart_id, title, alt, buffer.getvalue(), data)
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()

@@ -169,8 +169,7 @@ class InProcessKernel:
     def __init__(self) -> None:
         from IPython.core.interactiveshell import InteractiveShell
 
-        unused_spare = _spare and _spare[0] is InteractiveShell.instance()
-        if InteractiveShell.initialized() and not unused_spare:
+        if InteractiveShell.initialized() and not _spare:  # the spare goes once it is used
             raise RuntimeError(
                 "the in-process engine runs one notebook per process; this process has "
                 "already run one"

@@ -124,8 +124,8 @@ def render_page(
 def _on_page(cell: nbformat.NotebookNode, profile: str) -> nbformat.NotebookNode:
     """The cell with only the outputs the profile's page shows (not those only exported).
 
-    A shallow copy: nbconvert copies what it is given, so sharing outputs is safe, and the
-    page costs in proportion to what it shows, not to both profiles' outputs.
+    A shallow copy: nbconvert copies what it is given, so sharing outputs is safe, and it
+    copies only what the page shows, not both profiles' outputs.
     """
     if "outputs" not in cell:
         return cell
@@ -133,18 +133,21 @@ def _on_page(cell: nbformat.NotebookNode, profile: str) -> nbformat.NotebookNode
     shown.outputs = [
         output
         for output in cell.outputs
-        if (meta := output.get("metadata", {}).get("yjnb", {})).get("profile") == profile
-        and not meta.get("export_only")
+        if _yjnb(output).get("profile") == profile and not _yjnb(output).get("export_only")
     ]
     return shown
+
+
+def _yjnb(output: dict[str, Any]) -> dict[str, Any]:
+    """What yjnb recorded of an output: its profile, whether it is only exported."""
+    return output.get("metadata", {}).get("yjnb", {})
 
 
 def _outputs(notebook: nbformat.NotebookNode, mime: str, profile: str | None = None):
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            meta = output.get("metadata", {}).get("yjnb", {})
-            if mime in data and (profile is None or meta.get("profile") == profile):
+            if mime in data and (profile is None or _yjnb(output).get("profile") == profile):
                 yield data[mime]
 
 

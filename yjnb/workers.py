@@ -383,10 +383,7 @@ def _warm_caches() -> None:
     # What every notebook's process would otherwise build again: yjnb's cached loaders of
     # its own files (vocabularies, palettes, the section list, the nbconvert exporter), its
     # compiled templates, and matplotlib's fonts.
-    import io
-
     from jinja2 import Environment
-    from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -398,14 +395,12 @@ def _warm_caches() -> None:
                 _call_without_arguments(value)
             elif isinstance(value, Environment):
                 _compile_templates(value)
-    from yjnb.charts import SVG_SETTINGS
+    from yjnb.charts import to_svg
 
     figure = Figure(figsize=(2, 1))
     FigureCanvasAgg(figure)
     figure.text(0.5, 0.5, "Warm 0123456789")
-    figure.tight_layout()  # text measured as charts are laid out, then written as they are
-    with rc_context(SVG_SETTINGS):
-        figure.savefig(io.BytesIO(), format="svg")
+    to_svg(figure)
 
 
 def _call_without_arguments(function: Callable[..., Any]) -> None:
