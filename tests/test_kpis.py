@@ -1,5 +1,6 @@
 """The ten KPIs: figures, percentages, changes, headlines and board attendance."""
 
+import re
 from decimal import Decimal
 
 import pandas as pd
@@ -150,6 +151,21 @@ def test_charts_are_drawn_from_the_suppressed_figures():
     public = kpi_chart(plan, "wider_services").for_profile("public", 5)
     assert "[c]" not in board.data.to_csv() and "[c]" in public.data.to_csv()
     assert "not shown (small numbers)" in public.alt and board.svg != public.svg
+
+
+def chart_labels(chart: Chart) -> list[str]:
+    return re.findall(r">([^<>]*%[^<>]*)</text>", chart.svg.decode())
+
+
+def test_chart_labels_are_the_figures_the_tables_show():
+    # 10 of 16 is 62.5%: the bar says so, as the table and the text alternative do, rather
+    # than re-rounding to a whole number (half to even would make it 62%).
+    plan = yjnb.open_plan("trafford")
+    chart = kpi_chart(plan, "ete").for_profile("board", 5)
+    assert "62.5%" in chart_labels(chart) and "Q1 62.5%" in chart.alt
+    board = yjnb.board_chart(plan)
+    assert "25.0% (1 of 4)" in chart_labels(board) and "the lowest, 25.0%," in board.alt
+    assert "25.0%" in board.data.view["Percentage"].tolist()
 
 
 def test_a_chart_whose_figures_are_all_hidden_is_not_drawn(plan):

@@ -8,6 +8,7 @@ suppressed in the public profile.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -184,12 +185,13 @@ def board_chart(plan: Plan) -> Chart:
     for partner in partners:
         mine = board[board["partner"] == partner]
         shares.append((int(mine["status"].isin(ATTENDED).sum()), len(mine)))
-    values = [float(percent(a, n) or 0) for a, n in shares]
+    shown = [percent(a, n) or Decimal("0.0") for a, n in shares]  # as tables show them
+    values = [float(share) for share in shown]
     fig, axes = new_figure(8, max(2.5, 0.45 * len(partners) + 1))
     positions = np.arange(len(partners))[::-1]
     axes.barh(positions, values, color=palette("categorical")[0])
-    for y, value, (a, n) in zip(positions, values, shares, strict=True):
-        axes.text(value + 1, y, f"{value:.0f}% ({a} of {n})", va="center", fontsize=9)
+    for y, share, (a, n) in zip(positions, shown, shares, strict=True):
+        axes.text(float(share) + 1, y, f"{share}% ({a} of {n})", va="center", fontsize=9)
     axes.set_yticks(positions, partners, fontsize=9)
     axes.set_xlim(0, 135)
     axes.set_xticks(range(0, 101, 20))
@@ -212,7 +214,7 @@ def board_chart(plan: Plan) -> Chart:
             {
                 "Partner": partners,
                 "Meetings attended": [f"{a} of {n}" for a, n in shares],
-                "Percentage": [f"{v:.1f}%" for v in values],
+                "Percentage": [percent_text(share) for share in shown],
             }
         ),
         numeric=("Meetings attended", "Percentage"),
@@ -222,10 +224,10 @@ def board_chart(plan: Plan) -> Chart:
     alt = f"Bar chart of the share of {periods.year} board meetings each of {len(partners)} "
     alt += "partners attended in person or by deputy"
     if partners:
-        every = [p for p, v in zip(partners, values, strict=True) if v == 100]
-        lowest = min(values)
-        least = [p for p, v in zip(partners, values, strict=True) if v == lowest]
-        alt += f". {len(every)} attended every meeting; the lowest, {lowest:.0f}%, was "
+        every = [p for p, v in zip(partners, shown, strict=True) if v == 100]
+        lowest = min(shown)
+        least = [p for p, v in zip(partners, shown, strict=True) if v == lowest]
+        alt += f". {len(every)} attended every meeting; the lowest, {lowest}%, was "
         alt += f"{_and(least)}."
     title = f"{TITLE}: meetings attended by each partner, {periods.year}"
     return render(fig, "board_attendance", title, alt, table)

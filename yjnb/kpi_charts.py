@@ -127,8 +127,8 @@ def _draw(
         heights = [0 if v is None else v for _, v, _ in points]
         axes.bar(offsets, heights, width * 0.92, label=key[0], color=colours[i % len(colours)])
         for position, (_, value, text) in zip(offsets, points, strict=True):
-            label = text if value is None else (f"{value:.0f}%" if percent_kind else text)
-            axes.text(position, (value or 0) + ceiling * 0.01, label, ha="center", va="bottom",
+            # Labelled as the table shows the figure (62.5%), never re-rounded.
+            axes.text(position, (value or 0) + ceiling * 0.01, text, ha="center", va="bottom",
                       fontsize=8 if len(series) < 4 else 6.5)  # fmt: skip
     axes.set_xticks(x, periods.quarters)
     axes.set_ylim(0, ceiling * 1.12)
