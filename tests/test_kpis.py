@@ -12,7 +12,7 @@ from yjnb.charts import Chart
 from yjnb.kpi_charts import kpi_chart
 from yjnb.kpi_summary import kpi_headlines
 from yjnb.kpi_tables import KPI_COLUMNS, kpi_table
-from yjnb.kpis import kpi_periods, kpi_specs, quarter_before, quarter_of
+from yjnb.kpis import kpi_periods, kpi_specs, quarter_before, quarter_of, rate
 from yjnb.shown import change_text, change_words, percent
 from yjnb.tables import Table
 
@@ -151,6 +151,13 @@ def test_charts_are_drawn_from_the_suppressed_figures():
     public = kpi_chart(plan, "wider_services").for_profile("public", 5)
     assert "[c]" not in board.data.to_csv() and "[c]" in public.data.to_csv()
     assert "not shown (small numbers)" in public.alt and board.svg != public.svg
+
+
+def test_rates_round_half_up_from_the_exact_fraction():
+    # 107 per 400,000 is 2.675 per 10,000 exactly; as a float it is 2.67499..., which
+    # round() takes down to 2.67. Published statistics round half up: 2.68.
+    assert rate(107, 400_000) == 2.68
+    assert rate(3, 31_234.0) == 0.96 and rate(0, 5) == 0.0 and rate(None, 5) is None
 
 
 def chart_labels(chart: Chart) -> list[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -296,10 +297,11 @@ def population_10_17(plan: Plan) -> tuple[float, str] | None:
 
 
 def rate(count: int | None, population: float) -> float | None:
-    """Count per 10,000 children, to two decimal places."""
+    """Count per 10,000 children, to two decimal places (half up, from the exact fraction)."""
     if count is None or not population:
         return None
-    return round(count * RATE_PER / population, 2)
+    exact = Decimal(int(count)) * RATE_PER / Decimal(str(population))
+    return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def rate_text(count: int | None, population: float, hidden: bool = False) -> str:
