@@ -66,6 +66,16 @@ class PageExporter(HTMLExporter):
             **kw,
         )
 
+    def _create_environment(self) -> Environment:
+        """The template environment, with every value escaped unless marked safe.
+
+        The page chrome prints plan.yaml's text (the service's name, section titles, the
+        footer); only yjnb's own markup is passed through, marked safe in the template.
+        """
+        environment = super()._create_environment()
+        environment.autoescape = True
+        return environment
+
     def from_notebook_node(  # type: ignore[override]
         self, nb: nbformat.NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
     ) -> tuple[str, dict[str, Any]]:

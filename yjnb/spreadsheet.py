@@ -32,11 +32,11 @@ from xlsxwriter.utility import cell_autofit_width
 from xlsxwriter.worksheet import Worksheet
 
 from yjnb.paths import TEMPLATES_DIR
+from yjnb.tables import NUMBER, restore_formula
 
 BLANK = "[x]"  # what a blank CSV cell is in a spreadsheet: "not available"
 SHEET_NAME_LIMIT = 31  # Excel's limit on worksheet names
 RESERVED_SHEETS = ("Cover", "Contents", "Notes")
-_NUMBER = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$")
 _INTEGER = re.compile(r"-?\d+\Z")
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\']")
 ILLUSTRATIVE_NOTE = (
@@ -84,7 +84,9 @@ class SheetTable:
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> SheetTable:
         """From an ``application/vnd.yjnb.table+json`` payload (id, caption, csv, ...)."""
-        rows = list(csv.reader(io.StringIO(payload["csv"])))
+        # Text as written before the CSV guarded it against formulas: a worksheet cell is
+        # written as text, never as a formula, so needs no guard.
+        rows = [list(map(restore_formula, r)) for r in csv.reader(io.StringIO(payload["csv"]))]
         header, body = (rows[0], rows[1:]) if rows else ([], [])
         cells = [cell for row in body for cell in row]
         # Each symbol looked for once in all the cells joined: no symbol holds a line break, so
@@ -121,7 +123,7 @@ def _sheet_frame(text: Mapping[str, Sequence[str]]) -> pd.DataFrame:
     columns = {}
     for name, cells in text.items():
         filled = [c for c in cells if c != "" and c not in symbols]
-        numeric = bool(filled) and all(_NUMBER.match(c) for c in filled)
+        numeric = bool(filled) and all(NUMBER.match(c) for c in filled)
         columns[name] = [_cell(c, numeric) for c in cells]
     return pd.DataFrame(columns, columns=list(text), dtype=object)
 
@@ -129,7 +131,7 @@ def _sheet_frame(text: Mapping[str, Sequence[str]]) -> pd.DataFrame:
 def _cell(text: str, numeric: bool) -> object:
     if text == "":
         return BLANK
-    if numeric and _NUMBER.match(text):
+    if numeric and NUMBER.match(text):
         return int(text) if _INTEGER.match(text) else float(text)
     return text
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -14,6 +15,29 @@ _JINJA = Environment(
     autoescape=select_autoescape(default=True),
     keep_trailing_newline=False,
 )
+# A number as a published CSV writes it, and as a spreadsheet reads it back as a number.
+NUMBER = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$")
+# What a spreadsheet opening a CSV reads as the start of a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_GUARD = "'"
+
+
+def neutralise_formula(cell: object) -> object:
+    """A CSV cell that no spreadsheet reads as a formula: OWASP's leading single quote.
+
+    Only text is changed; a number written as text (``-2.4`` in a column with ``[c]``) stays
+    a number.
+    """
+    if isinstance(cell, str) and cell.startswith(FORMULA_START) and not NUMBER.match(cell):
+        return FORMULA_GUARD + cell
+    return cell
+
+
+def restore_formula(cell: str) -> str:
+    """A published CSV cell as it was before :func:`neutralise_formula`."""
+    if cell.startswith(FORMULA_GUARD) and neutralise_formula(cell[1:]) == cell:
+        return cell[1:]
+    return cell
 
 
 @dataclass(frozen=True)
@@ -64,8 +88,22 @@ class Table:
         )
 
     def to_csv(self) -> str:
-        """The tidy CSV text, deterministic: fixed line ending, no index."""
-        return self.data.to_csv(index=False, lineterminator="\n")
+        """The tidy CSV text, deterministic: fixed line ending, no index.
+
+        Text that a spreadsheet would run as a formula (a cell or heading starting with
+        ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written with a leading
+        single quote; numbers are written as they are.
+        """
+        data = self.data.rename(columns=neutralise_formula)
+        guarded = {}
+        for name, column in data.items():
+            if pd.api.types.is_numeric_dtype(column):
+                continue
+            cells = column.tolist()
+            safe = [neutralise_formula(cell) for cell in cells]
+            if safe != cells:  # only then a new column: the others keep their dtype
+                guarded[name] = pd.Series(safe, index=column.index, dtype=object)
+        return data.assign(**guarded).to_csv(index=False, lineterminator="\n")
 
     def to_text(self) -> str:
         """A plain-text rendering for consoles and text-only viewers."""

@@ -24,7 +24,7 @@ from yjnb.config import PROFILES
 from yjnb.indicators import INDICATORS, format_value
 from yjnb.periods import parse_quarter, period_label
 from yjnb.schemas import HEADLINE_CATEGORIES, KPIS
-from yjnb.tables import Table
+from yjnb.tables import Table, restore_formula
 
 HEADLINE_INDICATORS = ("fte_rate", "reoffending_rate", "custody_rate")
 INDICATOR_FIELDS = [
@@ -116,9 +116,15 @@ def latest_indicators(built: list[Built]) -> pd.DataFrame:
 
 
 def _records(path: Path) -> list[dict[str, str]]:
-    """A published CSV's rows as text, a missing cell as an empty string."""
+    """A published CSV's rows as text, a missing cell as an empty string.
+
+    Each cell as it was before the CSV guarded it against formulas.
+    """
     with open(path, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f, restval=""))
+        return [
+            {restore_formula(k): restore_formula(v) for k, v in row.items()}
+            for row in csv.DictReader(f, restval="")
+        ]
 
 
 def _latest(
