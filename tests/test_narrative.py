@@ -1,7 +1,9 @@
+import base64
+
 import pytest
 
 from yjnb.errors import InputError
-from yjnb.narrative import fill_placeholders, render_markdown, render_narrative
+from yjnb.narrative import fill_placeholders, image_problems, render_markdown, render_narrative
 
 
 def test_placeholders_are_filled():
@@ -37,3 +39,78 @@ def test_missing_file_gives_marked_placeholder(tmp_path):
     html, found = render_narrative(tmp_path / "absent.md", {}, "params/x/narrative/absent.md")
     assert not found
     assert "Narrative to be written" in html and "params/x/narrative/absent.md" in html
+
+
+# -- images: embedded from the authority's params folder, never fetched --------------------
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
+SHOWN = "params/x/narrative/02_governance.md"
+
+
+def _narrative(tmp_path, text):
+    path = tmp_path / "params" / "x" / "narrative" / "02_governance.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _refused(tmp_path, text):
+    path = _narrative(tmp_path, text)
+    with pytest.raises(InputError) as caught:
+        render_narrative(path, {}, SHOWN)
+    (problem,) = caught.value.problems
+    assert problem.file == SHOWN
+    return problem
+
+
+def test_remote_image_is_refused_naming_file_and_line(tmp_path):
+    problem = _refused(tmp_path, "Intro.\n\nSee ![x](https://example.org/p.png) here.\n")
+    assert problem.row == 3 and "remote image" in problem.message
+    assert problem.value == "https://example.org/p.png"
+
+
+@pytest.mark.parametrize("src", ["//example.org/p.png", "HTTP://example.org/p.png"])
+def test_remote_image_without_https_is_refused(tmp_path, src):
+    assert "remote image" in _refused(tmp_path, f"![x]({src})").message
+
+
+@pytest.mark.parametrize("up", [0, 1])  # params/x/narrative/ or params/x/
+def test_local_image_is_embedded_with_its_alt_text(tmp_path, up):
+    path = _narrative(tmp_path, "# Board\n\n![Staffing structure](org.png)\n")
+    (path.parents[up] / "org.png").write_bytes(PNG)
+    html, _ = render_narrative(path, {}, SHOWN)
+    expected = "data:image/png;base64," + base64.b64encode(PNG).decode()
+    assert f'<img src="{expected}" alt="Staffing structure"' in html
+
+
+def test_missing_image_is_refused(tmp_path):
+    problem = _refused(tmp_path, "one\n![Staffing structure](org.png)")
+    assert problem.row == 2 and "not found" in problem.message and problem.value == "org.png"
+
+
+@pytest.mark.parametrize("src", ["../../secret.png", "/etc/secret.png", "../../x/../secret.png"])
+def test_image_outside_the_params_folder_is_refused(tmp_path, src):
+    (tmp_path / "params" / "secret.png").parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "params" / "secret.png").write_bytes(PNG)
+    (tmp_path / "secret.png").write_bytes(PNG)
+    assert "outside" in _refused(tmp_path, f"![x]({src})").message
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("org.bmp", b"BM", "not an image type"),
+        ("org.png", b"GIF89a", "not a PNG image"),
+        ("org.png", PNG, "no text alternative"),
+    ],
+)
+def test_unusable_image_is_refused(tmp_path, name, data, message):
+    path = _narrative(tmp_path, f"![]({name})" if "alternative" in message else f"![x]({name})")
+    (path.parent / name).write_bytes(data)
+    with pytest.raises(InputError, match=message):
+        render_narrative(path, {}, SHOWN)
+
+
+def test_validate_reports_image_problems(tmp_path):
+    path = _narrative(tmp_path, "![x](https://example.org/p.png)")
+    (problem,) = image_problems(path.read_text(), path, SHOWN)
+    assert problem.row == 1 and problem.file == SHOWN

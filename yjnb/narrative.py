@@ -3,21 +3,39 @@
 Placeholders are written ``{{ name }}`` (for example ``{{ fte_rate.latest }}``) and filled from
 the same computed values as the tables. An unknown placeholder is an error, never a blank.
 Raw HTML in the markdown is shown as text, never passed through.
+
+A page makes no request anywhere: an image (``![Staffing structure](org.png)``) is a file in
+the authority's params folder, embedded in the page, and a remote image is refused. SVG
+files are embedded too: shown as an image, as the charts are, an SVG runs no script and
+loads nothing (browsers draw images in a mode without scripting or external resources).
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from collections.abc import Collection, Mapping
 from pathlib import Path
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from yjnb.errors import InputError, Problem
 
 PLACEHOLDER_RE = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}")
 MISSING_NOTE = "Narrative to be written"
+# Image files narrative may show: media type, and how the file's first bytes start.
+IMAGE_TYPES = {
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".gif": ("image/gif", (b"GIF87a", b"GIF89a")),
+    ".svg": ("image/svg+xml", (b"<svg", b"<?xml", b"<!--", b"<!DOCTYPE svg", b"\xef\xbb\xbf")),
+}
+IMAGE_LIMIT = 5_000_000  # bytes: an image in a page that many readers download
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 
 
 def _markdown() -> MarkdownIt:
@@ -65,17 +83,120 @@ def _escape_markdown(value: str) -> str:
     return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", value)
 
 
-def render_markdown(text: str, heading_offset: int = 2) -> str:
+def render_markdown(
+    text: str, heading_offset: int = 2, source: Path | None = None, shown: str = ""
+) -> str:
     """Markdown to HTML, with raw HTML escaped and headings moved down ``heading_offset`` levels.
 
-    Sections are ``<h2>`` in the plan, so narrative ``#`` becomes ``<h3>`` by default.
+    Sections are ``<h2>`` in the plan, so narrative ``#`` becomes ``<h3>`` by default. Images
+    are embedded from the folder of ``source``, the markdown file (see :func:`image_problems`).
+
+    Raises
+    ------
+    InputError
+        For an image that cannot be embedded, naming ``shown`` and the line.
     """
     tokens = _MD.parse(text)
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             level = min(int(token.tag[1]) + heading_offset, 6)
             token.tag = f"h{level}"
+    problems = _embed_images(tokens, text, source, shown)
+    if problems:
+        raise InputError(problems)
     return _MD.renderer.render(tokens, _MD.options, {})
+
+
+def image_problems(text: str, source: Path, shown: str) -> list[Problem]:
+    """Why each image in a narrative file cannot be shown, naming file and line.
+
+    An image must be a PNG, JPEG, GIF or SVG file beside the narrative file or in the folder
+    above it (params/<slug>/narrative/ or params/<slug>/), and have a text alternative. A
+    remote image is refused: the page would fetch it from another site whenever it is read.
+    """
+    return _embed_images(_MD.parse(text), text, source, shown)
+
+
+def _embed_images(
+    tokens: list[Token], text: str, source: Path | None, shown: str
+) -> list[Problem]:
+    # Each image's src becomes its file as a data: URI; a problem for each that cannot.
+    lines = text.splitlines()
+    problems = []
+    for block in tokens:
+        for token in block.children or []:
+            if token.type != "image":
+                continue
+            src = str(token.attrGet("src") or "")
+            row = _line(block, lines, src)
+            try:
+                token.attrSet("src", _data_uri(src, source))
+            except ValueError as exc:
+                problems.append(Problem(shown, str(exc), row=row, value=unquote(src)))
+                continue
+            if not token.content.strip():
+                problems.append(
+                    Problem(
+                        shown,
+                        "the image has no text alternative",
+                        row=row,
+                        value=unquote(src),
+                        expected="what it shows, between the brackets: ![what it shows](file)",
+                    )
+                )
+    return problems
+
+
+def _line(block: Token, lines: list[str], src: str) -> int | None:
+    # The line of the block that names the image, else the block's first line.
+    if block.map is None:
+        return None
+    first, end = block.map
+    wanted = unquote(src)
+    for number in range(first, min(end, len(lines))):
+        if wanted and wanted in unquote(lines[number]):
+            return number + 1
+    return first + 1
+
+
+def _data_uri(src: str, source: Path | None) -> str:
+    if src.startswith("data:"):
+        return src  # in the page already: markdown-it lets only PNG, JPEG, GIF and WebP through
+    if _SCHEME.match(src):
+        raise ValueError(
+            "a remote image: the page would request it from another site whenever it is "
+            "read; save the file in the authority's params folder and name it instead"
+        )
+    if source is None:
+        raise ValueError("an image, where only text can be shown")
+    name = unquote(src.split("#")[0].split("?")[0])
+    root = source.parent.parent.resolve()
+    inside = [
+        path
+        for path in ((source.parent / name).resolve(), (root / name).resolve())
+        if path.is_relative_to(root)
+    ]
+    if not inside:
+        raise ValueError(f"an image outside the authority's params folder ({root.name}/)")
+    found = next((path for path in inside if path.is_file()), None)
+    if found is None:
+        raise ValueError(
+            f"image file not found beside the narrative or in the authority's params folder "
+            f"({root.name}/)"
+        )
+    suffix = found.suffix.lower()
+    if suffix not in IMAGE_TYPES:
+        raise ValueError(
+            f"not an image type pages show ({suffix or 'no extension'}): expected "
+            + ", ".join(sorted(IMAGE_TYPES))
+        )
+    if found.stat().st_size > IMAGE_LIMIT:
+        raise ValueError(f"an image larger than {IMAGE_LIMIT // 1_000_000} MB")
+    data = found.read_bytes()
+    media, starts = IMAGE_TYPES[suffix]
+    if not data.lstrip().startswith(starts):
+        raise ValueError(f"the file's contents are not a {suffix[1:].upper()} image")
+    return f"data:{media};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def render_narrative(path: Path, values: Mapping[str, str], shown: str) -> tuple[str, bool]:
@@ -95,4 +216,4 @@ def render_narrative(path: Path, values: Mapping[str, str], shown: str) -> tuple
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InputError([Problem(shown, f"not valid UTF-8 text ({exc.reason})")]) from None
-    return render_markdown(fill_placeholders(text, values, shown)), True
+    return render_markdown(fill_placeholders(text, values, shown), source=path, shown=shown), True

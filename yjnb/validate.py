@@ -5,7 +5,7 @@ from __future__ import annotations
 from yjnb.config import PlanConfig, load_plan
 from yjnb.errors import InputError, Problem
 from yjnb.load import NationalData, check_local, check_national, load_national
-from yjnb.narrative import unknown_placeholders
+from yjnb.narrative import image_problems, unknown_placeholders
 from yjnb.paths import Workspace
 from yjnb.placeholders import describe
 
@@ -42,7 +42,10 @@ def check_plan_codes(config: PlanConfig, national: NationalData, slug: str) -> l
 def check_narrative(
     workspace: Workspace, slug: str, config: PlanConfig, strict: bool
 ) -> list[Problem]:
-    """Missing narrative files (warnings, or errors when strict) and unknown placeholders."""
+    """Missing narrative files (warnings, or errors when strict) and what cannot be shown.
+
+    Unknown placeholders, and images that cannot be embedded.
+    """
     from yjnb.content_figures import narrative_names
 
     names = {**describe(), **narrative_names(workspace, slug, config)}
@@ -60,6 +63,7 @@ def check_narrative(
             problems.append(Problem(shown, f"not valid UTF-8 text ({exc.reason})"))
             continue
         problems += unknown_placeholders(text, names, shown)
+        problems += image_problems(text, path, shown)
     return problems
 
 
