@@ -102,8 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"yjnb: cannot continue:\n{exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("yjnb: interrupted; earlier outputs are untouched.", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        # A run says what it had replaced by then; of other commands nothing is claimed.
+        print(f"yjnb: {exc if str(exc) else 'interrupted.'}", file=sys.stderr)
         return 130
 
 

@@ -5,9 +5,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-import shutil
-import signal
 import sys
 import time
 from pathlib import Path
@@ -21,7 +20,7 @@ if "jsonschema" not in sys.modules:
 
 import nbformat  # noqa: E402
 
-from yjnb.paths import Workspace  # noqa: E402
+from yjnb.paths import PROJECT_ROOT, Workspace, to_root  # noqa: E402
 
 ENGINES = ("fork", "kernel")
 START_ATTEMPTS = 3  # a process or kernel that fails to start is tried this many times
@@ -105,21 +104,24 @@ def execute_section(
         "report_mode": True,
         "cwd": str(notebook.parent),
     }
+    # Named relative to the project root, as the executed notebook records them.
+    source, executed = to_root(notebook), to_root(output)
     started = time.perf_counter()
     try:
-        if engine == "fork":
-            from yjnb.engine import ENGINE_NAME
+        with contextlib.chdir(PROJECT_ROOT):
+            if engine == "fork":
+                from yjnb.engine import ENGINE_NAME
 
-            # Nothing to watch while it runs: written once, at the end (or at the failure).
-            papermill.execute_notebook(
-                str(notebook),
-                str(output),
-                engine_name=ENGINE_NAME,
-                request_save_on_cell_execute=False,
-                **options,
-            )
-        else:
-            _execute_in_kernel(notebook, output, options, kernel_manager_class)
+                # Nothing to watch while it runs: written once, at the end (or at the failure).
+                papermill.execute_notebook(
+                    source,
+                    executed,
+                    engine_name=ENGINE_NAME,
+                    request_save_on_cell_execute=False,
+                    **options,
+                )
+            else:
+                _execute_in_kernel(source, executed, options, kernel_manager_class)
     except PapermillExecutionError as exc:
         # Counted in the executed notebook as it was run, before papermill added its markers.
         cells = [
@@ -135,7 +137,7 @@ def execute_section(
 
 
 def _execute_in_kernel(
-    notebook: Path, output: Path, options: dict[str, Any], kernel_manager_class: type | None
+    notebook: str, output: str, options: dict[str, Any], kernel_manager_class: type | None
 ) -> None:
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -145,8 +147,8 @@ def _execute_in_kernel(
         ready: list[bool] = []
         try:
             papermill.execute_notebook(
-                str(notebook),
-                str(output),
+                notebook,
+                output,
                 kernel_manager_class=manager,
                 on_notebook_start=lambda _ready=ready, **_: _ready.append(True),
                 **options,
@@ -192,20 +194,6 @@ def publish_job(
     manifest["build"] = build
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     (job.staging / "manifest.json").write_text(text, encoding="utf-8")
+    from yjnb.staging import swap
+
     swap(job.staging, workspace.output_dir / job.config.year / job.slug)
-
-
-def swap(staging: Path, target: Path) -> None:
-    """Put ``staging`` where ``target`` is; the old build is removed only once the new is in.
-
-    Renames are atomic on one filesystem, and SIGTERM waits until both are done.
-    """
-    old = target.with_name(f".old-{target.name}-{os.getpid()}")
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
-    try:
-        if target.exists():
-            target.rename(old)
-        staging.rename(target)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-    shutil.rmtree(old, ignore_errors=True)

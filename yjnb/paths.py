@@ -11,6 +11,27 @@ PROJECT_ROOT = PACKAGE_DIR.parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 
 
+def hidden(name: str) -> bool:
+    """True for a file or folder name starting with a dot: never an input or an authority."""
+    return name.startswith(".")
+
+
+def manifests(year_dir: Path) -> list[Path]:
+    """The manifest of every authority built in a year's folder (hidden folders are not)."""
+    found = sorted(year_dir.glob("*/manifest.json"))
+    return [path for path in found if not hidden(path.parent.name)]
+
+
+def from_root(path: Path | str | None) -> Path | None:
+    """A path as notebooks are given it, relative to the project root, made absolute."""
+    return None if path is None else PROJECT_ROOT / Path(path).expanduser()
+
+
+def to_root(path: Path) -> str:
+    """A path relative to the project root, as outputs record it: no local folder shown."""
+    return Path(os.path.relpath(path, PROJECT_ROOT)).as_posix()
+
+
 @dataclass(frozen=True)
 class Workspace:
     """The folders one build reads from and writes to."""
@@ -42,10 +63,14 @@ class Workspace:
         )
 
     def authorities(self) -> list[str]:
-        """Every authority slug with a plan.yaml under params/, sorted."""
+        """Every authority slug with a plan.yaml under params/, sorted.
+
+        A folder whose name starts with a dot (a copy, a checkpoint) is never an authority.
+        """
         if not self.params_dir.is_dir():
             return []
-        return sorted(p.parent.name for p in self.params_dir.glob("*/plan.yaml"))
+        found = self.params_dir.glob("*/plan.yaml")
+        return sorted(p.parent.name for p in found if not hidden(p.parent.name))
 
     def shown(self, path: Path) -> str:
         """A path as messages show it: relative to the workspace's common root where possible."""

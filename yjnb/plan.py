@@ -21,7 +21,7 @@ from yjnb.content_figures import content_values
 from yjnb.errors import InputError, Problem
 from yjnb.load import LocalData, NationalData, load_local, load_national
 from yjnb.narrative import render_narrative
-from yjnb.paths import Workspace
+from yjnb.paths import Workspace, from_root
 from yjnb.placeholders import placeholder_values
 from yjnb.suppress import Protected
 from yjnb.tables import Table
@@ -230,13 +230,16 @@ def open_plan(
         Overrides plan.yaml's ``year``.
     profiles
         Which profiles to display: ``board``, ``public`` or both.
+    params_dir, data_dir
+        Where inputs are read, relative to the project root (the batch passes them so, to
+        record no local folder); default: the project's own.
     """
     unknown = [p for p in profiles if p not in PROFILES]
     if unknown:
         raise InputError(
             [Problem("parameters", f"unknown profile {unknown}", expected=str(PROFILES))]
         )
-    workspace = Workspace.from_args(params_dir=params_dir, data_dir=data_dir)
+    workspace = Workspace.from_args(from_root(params_dir), from_root(data_dir))
     config = load_plan(workspace.params_dir, authority, overrides={"year": year})
     national = load_national(workspace.data_dir)
     problems = check_plan_codes(config, national, authority)

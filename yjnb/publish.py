@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import re
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -24,6 +26,7 @@ from yjnb.paths import TEMPLATES_DIR
 from yjnb.periods import parse_financial_year
 from yjnb.plan import TABLE_MIME, WARNING_MIME, table_payload
 from yjnb.provenance import sha256, versions
+from yjnb.staging import signals_deferred, staging_folder, swap
 
 PROFILE_NOTES = {
     "board": "Unsuppressed, for the management board. Not for publication.",
@@ -271,7 +274,8 @@ def write_index(year_dir: Path, year: str) -> Path:
     """outputs/<year>/index.html: every authority built, links, comparison tables.
 
     The comparison tables are also written as ``tables/<id>.csv`` and ``tables.xlsx``
-    beside the index.
+    beside the index. All three are written in a staging folder, then swapped into place
+    while Ctrl-C waits: an interrupted run leaves the earlier ones, never a mixture.
     """
     built = year_index.built_authorities(year_dir)
     entries = [
@@ -286,25 +290,6 @@ def write_index(year_dir: Path, year: str) -> Path:
     indicator_tables = year_index.indicator_tables(year_index.latest_indicators(built))
     kpi_tables = year_index.kpi_tables(year_index.latest_kpis(built))
     comparisons = indicator_tables + kpi_tables
-    folder = year_dir / "tables"
-    folder.mkdir(exist_ok=True)
-    for stale in folder.glob("*.csv"):
-        stale.unlink()
-    for table in comparisons:
-        (folder / f"{table.id}.csv").write_text(table.to_csv(), encoding="utf-8")
-    workbook = year_dir / WORKBOOK
-    workbook.unlink(missing_ok=True)
-    if comparisons:
-        spreadsheet.write_workbook(
-            workbook,
-            [table_payload(t) for t in comparisons],
-            title=f"Youth Justice Plans {year}: comparisons across services",
-            intro=[
-                f"Comparison tables across every Youth Justice Service built for {year}, "
-                "from the public version of each service's plan."
-            ],
-            created=plan_year_start(year),
-        )
     env = Environment(
         loader=FileSystemLoader([TEMPLATES_DIR, TEMPLATES_DIR / "yjnb"]),
         autoescape=select_autoescape(default=True),
@@ -316,6 +301,30 @@ def write_index(year_dir: Path, year: str) -> Path:
         indicator_tables=[Markup(t.to_html()) for t in indicator_tables],
         kpi_tables=[Markup(t.to_html()) for t in kpi_tables],
     )
-    path = year_dir / "index.html"
-    path.write_text(page, encoding="utf-8")
-    return path
+    staging = staging_folder(year_dir, "index")
+    try:
+        (staging / "tables").mkdir()
+        for table in comparisons:
+            (staging / "tables" / f"{table.id}.csv").write_text(table.to_csv(), encoding="utf-8")
+        if comparisons:
+            spreadsheet.write_workbook(
+                staging / WORKBOOK,
+                [table_payload(t) for t in comparisons],
+                title=f"Youth Justice Plans {year}: comparisons across services",
+                intro=[
+                    f"Comparison tables across every Youth Justice Service built for {year}, "
+                    "from the public version of each service's plan."
+                ],
+                created=plan_year_start(year),
+            )
+        (staging / "index.html").write_text(page, encoding="utf-8")
+        with signals_deferred():  # the tables first: the new index links only new tables
+            swap(staging / "tables", year_dir / "tables")
+            if (staging / WORKBOOK).exists():
+                os.replace(staging / WORKBOOK, year_dir / WORKBOOK)
+            else:
+                (year_dir / WORKBOOK).unlink(missing_ok=True)
+            os.replace(staging / "index.html", year_dir / "index.html")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return year_dir / "index.html"

@@ -12,6 +12,7 @@ fresh imports each time. What each of them does is in :mod:`yjnb.execute`.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -20,7 +21,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections import deque
 from collections.abc import Callable
@@ -40,13 +40,15 @@ from yjnb.execute import (
     SectionFailed,
     execute_section,
 )
-from yjnb.paths import PACKAGE_DIR, Workspace
+from yjnb.paths import PACKAGE_DIR, Workspace, hidden, manifests, to_root
+from yjnb.staging import remove_leftovers, staging_folder
 from yjnb.workers import SERVER_COMMAND, AuthorityTask, IndexTask
 
 __all__ = [
     "ENGINES",
     "NOTEBOOK_PARAMETERS",
     "Failure",
+    "Interrupted",
     "Job",
     "RunSummary",
     "SectionFailed",
@@ -116,6 +118,23 @@ class RunSummary:
         return "\n".join(lines)
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGINT) stopped a run: which authorities' outputs it had replaced by then."""
+
+    def __init__(self, replaced: list[str]):
+        super().__init__(replaced)
+        self.replaced = replaced
+
+    def __str__(self) -> str:
+        if not self.replaced:
+            return "interrupted; earlier outputs are untouched."
+        return (
+            f"interrupted after replacing the outputs of {', '.join(self.replaced)} with "
+            "this run's complete build; every other authority's earlier outputs are "
+            "untouched, and the next run brings the index up to date."
+        )
+
+
 @dataclass(frozen=True)
 class Job:
     """One authority to build."""
@@ -150,10 +169,18 @@ def build_inputs(
     """Every file an authority's build reads, by the name the manifest gives it.
 
     Its params folder, the national data, its local data files and the section notebooks.
+    Hidden files and folders (such as JupyterLab's checkpoints) are not inputs, nor is an
+    output folder kept inside the params folder.
     """
     from yjnb.schemas import LOCAL_FILES
 
-    found = {workspace.shown(p): p for p in sorted((workspace.params_dir / slug).rglob("*"))}
+    params = workspace.params_dir / slug
+    found = {
+        workspace.shown(p): p
+        for p in sorted(params.rglob("*"))
+        if not any(hidden(part) for part in p.relative_to(params).parts)
+        and not p.is_relative_to(workspace.output_dir)
+    }
     found.update(
         {workspace.shown(p): p for p in sorted((workspace.data_dir / "national").glob("*.csv"))}
     )
@@ -262,8 +289,8 @@ def _plan(
             "authority": slug,
             "year": config.year,
             "profiles": list(profiles),
-            "params_dir": str(workspace.params_dir),
-            "data_dir": str(workspace.data_dir),
+            "params_dir": to_root(workspace.params_dir),
+            "data_dir": to_root(workspace.data_dir),
         }
         summary.years.add(config.year)
         if not force and _unchanged(workspace, slug, config, sections, parameters, build):
@@ -273,7 +300,7 @@ def _plan(
             on_first_job()
         year_dir = workspace.output_dir / config.year
         year_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".staging-{slug}-", dir=year_dir))
+        staging = staging_folder(year_dir, slug)
         (staging / "notebooks").mkdir()
         jobs.append(Job(slug, config, sections, staging, parameters, profiles))
 
@@ -407,6 +434,7 @@ def run(
     build = {"code": code_fingerprint(), "engine": engine}
     servers: list[WorkerServer] = []
     planned: list[Job] = []
+    claim = _claim_outputs(workspace.output_dir)
     try:
         # The server starts importing while the remaining authorities are planned.
         planned = plan_jobs(
@@ -426,6 +454,20 @@ def run(
             # Written by the server's processes, which have publishing imported already.
             indexed = servers[0].alive and _write_indexes(servers[0], workspace, summary)
             servers[0].close()
+        if not indexed:
+            summary.index_pages.clear()
+            for year_label in sorted(summary.years):
+                year_dir = workspace.output_dir / year_label
+                if planned or _index_outdated(year_dir):
+                    from yjnb.publish import write_index
+
+                    write_index(year_dir, year_label)
+                summary.index_pages.append(year_dir / "index.html")
+    except KeyboardInterrupt:
+        for server in servers:
+            server.stop()
+        # A staging folder that is gone was swapped into place before the workers stopped.
+        raise Interrupted([job.slug for job in planned if not job.staging.exists()]) from None
     except BaseException:
         for server in servers:
             server.stop()
@@ -433,17 +475,33 @@ def run(
     finally:
         for job in planned:
             shutil.rmtree(job.staging, ignore_errors=True)
-    if not indexed:
-        summary.index_pages.clear()
-        for year_label in sorted(summary.years):
-            year_dir = workspace.output_dir / year_label
-            if planned or _index_outdated(year_dir):
-                from yjnb.publish import write_index
-
-                write_index(year_dir, year_label)
-            summary.index_pages.append(year_dir / "index.html")
+        os.close(claim)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _claim_outputs(output_dir: Path) -> int:
+    """Hold the output folder for this run; first remove what killed runs left there.
+
+    Every run holds a shared lock on the folder while it runs; only a run that could take it
+    alone (no other run is writing there) removes staging and replaced folders, which are
+    then leftovers of runs that were killed. Returns the descriptor to close at the end.
+    """
+    output_dir.mkdir(parents=True, exist_ok=True)
+    claim = os.open(output_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(claim, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        pass  # another run is writing here: its folders are not leftovers
+    else:
+        for year_dir in output_dir.iterdir():
+            if year_dir.is_dir() and not hidden(year_dir.name):
+                remove_leftovers(year_dir)
+    try:
+        fcntl.flock(claim, fcntl.LOCK_SH)
+    except OSError:
+        pass  # a filesystem without locks: nothing is removed by anyone
+    return claim
 
 
 def _write_indexes(server: WorkerServer, workspace: Workspace, summary: RunSummary) -> bool:
@@ -474,7 +532,7 @@ def _index_outdated(year_dir: Path) -> bool:
     if not index.exists():
         return True
     written = index.stat().st_mtime
-    return any(m.stat().st_mtime > written for m in year_dir.glob("*/manifest.json"))
+    return any(m.stat().st_mtime > written for m in manifests(year_dir))
 
 
 def _build(

@@ -22,6 +22,7 @@ import pandas as pd
 from yjnb.comparisons import MEASURE_LABELS
 from yjnb.config import PROFILES
 from yjnb.indicators import INDICATORS, format_value
+from yjnb.paths import manifests
 from yjnb.periods import parse_quarter, period_label
 from yjnb.schemas import HEADLINE_CATEGORIES, KPIS
 from yjnb.tables import Table, restore_formula
@@ -76,9 +77,12 @@ class Built:
 
 
 def built_authorities(year_dir: Path) -> list[Built]:
-    """Every authority with a manifest in the year's folder, by name then slug."""
+    """Every authority with a manifest in the year's folder, by name then slug.
+
+    A hidden folder (a build being swapped in or out) is never an authority.
+    """
     found = []
-    for manifest_path in sorted(year_dir.glob("*/manifest.json")):
+    for manifest_path in manifests(year_dir):
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         folder = manifest_path.parent
         profiles = tuple(p for p in PROFILES if (folder / p / "plan.html").exists())
