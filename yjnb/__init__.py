@@ -8,7 +8,13 @@ matplotlib and the rest.
 from __future__ import annotations
 
 import importlib
+import warnings
 from typing import Any
+
+from yjnb.paths import format_warning
+
+# Warnings a notebook prints are kept in the executed notebook: they name no local folder.
+warnings.formatwarning = format_warning
 
 _EXPORTS = {
     "cohort_section": "yjnb.appendix",

@@ -2,13 +2,49 @@
 
 from __future__ import annotations
 
+import linecache
 import os
+import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
+
+
+def shown_source(filename: str) -> str:
+    """A source file as a warning names it, showing no local folder.
+
+    Named from the folder on ``sys.path`` that holds it (site-packages, say), else from the
+    project root.
+    """
+    path = Path(filename)
+    bases = sorted({Path(p) for p in sys.path if p}, key=lambda p: len(p.parts), reverse=True)
+    for base in (*bases, PROJECT_ROOT):
+        if base.is_absolute() and path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return filename
+
+
+_FORMAT_WARNING = warnings.formatwarning
+
+
+def format_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    line: str | None = None,
+) -> str:
+    """:func:`warnings.formatwarning`, naming the file by :func:`shown_source`.
+
+    Warnings printed while a notebook runs are kept in the executed notebook, published.
+    """
+    if line is None:
+        line = linecache.getline(filename, lineno)
+    return _FORMAT_WARNING(message, category, shown_source(filename), lineno, line)
 
 
 def hidden(name: str) -> bool:

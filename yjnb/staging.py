@@ -39,12 +39,25 @@ def staging_folder(parent: Path, label: str) -> Path:
 
 @contextlib.contextmanager
 def signals_deferred() -> Iterator[None]:
-    """Hold SIGINT (Ctrl-C) and SIGTERM until the block is done: a swap is never cut in half."""
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
+    """Hold SIGINT (Ctrl-C) and SIGTERM until the block is done: a swap is never cut in half.
+
+    Held by Python's own handlers, which run in the main thread whichever thread the signal
+    reaches (blocking the signal in this thread alone would not stop another from taking
+    it); then handled as they would have been. Only in the main thread.
+    """
+    caught: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        caught.append(signum)
+
+    saved = {number: signal.signal(number, hold) for number in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        for number, handler in saved.items():
+            signal.signal(number, handler)
+        for number in dict.fromkeys(caught):
+            signal.raise_signal(number)
 
 
 def swap(staging: Path, target: Path) -> None:

@@ -26,18 +26,24 @@ def neutralise_formula(cell: object) -> object:
     """A CSV cell that no spreadsheet reads as a formula: OWASP's leading single quote.
 
     Only text is changed; a number written as text (``-2.4`` in a column with ``[c]``) stays
-    a number.
+    a number. Text that starts with the quote already gets one more, so that
+    :func:`restore_formula` gives back exactly what was written.
     """
-    if isinstance(cell, str) and cell.startswith(FORMULA_START) and not NUMBER.match(cell):
+    if isinstance(cell, str) and (_formula(cell) or cell.startswith(FORMULA_GUARD)):
         return FORMULA_GUARD + cell
     return cell
 
 
 def restore_formula(cell: str) -> str:
     """A published CSV cell as it was before :func:`neutralise_formula`."""
-    if cell.startswith(FORMULA_GUARD) and neutralise_formula(cell[1:]) == cell:
-        return cell[1:]
+    rest = cell[1:]
+    if cell.startswith(FORMULA_GUARD) and (_formula(rest) or rest.startswith(FORMULA_GUARD)):
+        return rest
     return cell
+
+
+def _formula(text: str) -> bool:
+    return text.startswith(FORMULA_START) and not NUMBER.match(text)
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,7 @@ class Table:
 
         Text that a spreadsheet would run as a formula (a cell or heading starting with
         ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written with a leading
-        single quote; numbers are written as they are.
+        single quote (:func:`neutralise_formula`); numbers are written as they are.
         """
         data = self.data.rename(columns=neutralise_formula)
         guarded = {}
