@@ -380,7 +380,11 @@ class WorkerServer:
             self.stop()
 
     def stop(self) -> None:
-        """Stop the server and every process it started; each stops the ones it started."""
+        """Stop the server and every process it started; each stops the ones it started.
+
+        Returns once none of them is left: an authority's process finishing a swap into
+        place, which SIGTERM waits for, may outlive the server.
+        """
         self.conn.close()
         if self.process.poll() is None:
             try:
@@ -393,6 +397,29 @@ class WorkerServer:
                 self.process.wait()
         else:
             self.process.wait()
+        deadline = time.monotonic() + STOP_GRACE
+        while _group_alive(self.process.pid):
+            if time.monotonic() > deadline:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                break
+            time.sleep(0.02)
+
+
+def _group_alive(group: int) -> bool:
+    """True while a process of the group is running (not a zombie awaiting its reaper)."""
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        stats = [p.read_text() for p in Path("/proc").glob("[0-9]*/stat")]
+    except OSError:
+        return True  # no /proc to tell zombies from the living: still there
+    for stat in stats:
+        fields = stat.rsplit(")", 1)[-1].split()
+        if len(fields) > 2 and fields[2] == str(group) and fields[0] != "Z":
+            return True
+    return False
 
 
 def run(
@@ -464,8 +491,13 @@ def run(
                     write_index(year_dir, year_label)
                 summary.index_pages.append(year_dir / "index.html")
     except KeyboardInterrupt:
-        for server in servers:
-            server.stop()
+        # Already stopping: another Ctrl-C changes nothing, and would cut the stop short.
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            for server in servers:
+                server.stop()
+        finally:
+            signal.signal(signal.SIGINT, previous)
         # A staging folder that is gone was swapped into place before the workers stopped.
         raise Interrupted([job.slug for job in planned if not job.staging.exists()]) from None
     except BaseException:
