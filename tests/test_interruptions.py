@@ -5,14 +5,17 @@ earlier outputs is true."""
 import fcntl
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from test_runner import SLUG, YEAR, workspace
+from workspaces import copy_workspace
 
 from yjnb import cli
 from yjnb.config import load_plan
@@ -20,6 +23,21 @@ from yjnb.paths import Workspace
 from yjnb.runner import Interrupted, build_inputs, run
 from yjnb.staging import swap
 from yjnb.year_index import built_authorities
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory) -> Workspace:
+    base = tmp_path_factory.mktemp("built")
+    ws = workspace(base, lambda slugs: copy_workspace(base, slugs), [SLUG], ["01_introduction"])
+    assert run(ws, progress=False).ok
+    return ws
+
+
+@pytest.fixture
+def built(built_once, tmp_path) -> Workspace:
+    """The module's build, its outputs copied for one test (inputs shared, unchanged)."""
+    shutil.copytree(built_once.output_dir, tmp_path / "outputs")
+    return replace(built_once, output_dir=tmp_path / "outputs")
 
 
 def test_ctrl_c_during_a_swap_waits_until_the_old_build_is_gone(tmp_path, monkeypatch):
@@ -65,9 +83,8 @@ SWAP_HOOK = textwrap.dedent(
 )
 
 
-def test_ctrl_c_as_an_authority_is_swapped_in(tmp_path, workspace_factory):
-    ws = workspace(tmp_path, workspace_factory, [SLUG], ["01_introduction"])
-    assert run(ws, progress=False).ok
+def test_ctrl_c_as_an_authority_is_swapped_in(built, tmp_path):
+    ws = built
     hook = tmp_path / "hook"
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(SWAP_HOOK)
@@ -128,13 +145,6 @@ def _plant_leftovers(year: Path) -> list[str]:
     return names
 
 
-@pytest.fixture
-def built(tmp_path, workspace_factory) -> Workspace:
-    ws = workspace(tmp_path, workspace_factory, [SLUG], ["01_introduction"])
-    assert run(ws, progress=False).ok
-    return ws
-
-
 def test_the_next_run_removes_what_killed_runs_left(built):
     year = built.output_dir / YEAR
     _plant_leftovers(year)
@@ -155,14 +165,15 @@ def test_a_run_leaves_the_folders_of_a_run_still_writing(built):
     assert set(names) <= {p.name for p in year.iterdir()}
 
 
-def test_hidden_folders_are_never_authorities(built):
+def test_hidden_folders_are_never_authorities(built, tmp_path):
     year = built.output_dir / YEAR
     _plant_leftovers(year)
     assert [b.slug for b in built_authorities(year)] == [SLUG]
-    (built.params_dir / ".copy").mkdir()
-    plan = (built.params_dir / SLUG / "plan.yaml").read_text()
-    (built.params_dir / ".copy" / "plan.yaml").write_text(plan)
-    assert built.authorities() == [SLUG]
+    params = tmp_path / "params"
+    for name in (SLUG, ".copy", ".ipynb_checkpoints"):
+        (params / name).mkdir(parents=True)
+        (params / name / "plan.yaml").write_text("name: x\n")
+    assert Workspace.from_args(params_dir=params).authorities() == [SLUG]
 
 
 def test_hidden_files_and_outputs_in_params_are_not_inputs(tmp_path, workspace_factory):

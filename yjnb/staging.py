@@ -13,6 +13,7 @@ import os
 import secrets
 import shutil
 import signal
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,8 +44,12 @@ def signals_deferred() -> Iterator[None]:
 
     Held by Python's own handlers, which run in the main thread whichever thread the signal
     reaches (blocking the signal in this thread alone would not stop another from taking
-    it); then handled as they would have been. Only in the main thread.
+    it); then handled as they would have been. In any other thread there is nothing to
+    hold: Python raises KeyboardInterrupt, or runs any handler, only in the main thread.
     """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
     caught: list[int] = []
 
     def hold(signum: int, frame: object) -> None:

@@ -9,17 +9,16 @@ fixed list) keeps its value: what is planted is whatever yjnb accepts.
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import yaml
+from workspaces import copy_workspace
 
 from yjnb.config import load_plan
 from yjnb.errors import InputError
 from yjnb.load import load_local, load_national
 from yjnb.validate import check_plan_codes
 
-ROOT = Path(__file__).resolve().parents[2]
 PLANT = (
     "=1+1<img src=x onerror=alert(1)><script>alert(2)</script><svg onload=alert(3)>"
     "<style>*{background:url(https://example.org/s.png)}</style>"
@@ -171,10 +170,8 @@ def hostile_authority(base: Path, slug: str) -> dict[str, Path]:
     Its narrative shows a PNG from its narrative folder and the hostile SVG from its params
     folder. Returns the workspace's folders (params, data), and what was planted (plan, csv).
     """
-    params, data = base / "params", base / "data"
-    shutil.copytree(ROOT / "data" / "national", data / "national")
-    shutil.copytree(ROOT / "params" / slug, params / slug)
-    shutil.copytree(ROOT / "data" / "local" / slug, data / "local" / slug)
+    folders = copy_workspace(base, [slug])
+    params, data = folders["params"], folders["data"]
     plan = params / slug / "plan.yaml"
     content = yaml.safe_load(plan.read_text(encoding="utf-8"))
     sections = load_plan(params, slug).plan_sections()
