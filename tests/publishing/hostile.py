@@ -20,7 +20,7 @@ from yjnb.load import load_local, load_national
 from yjnb.validate import check_plan_codes
 
 PLANT = (
-    "=1+1<img src=x onerror=alert(1)><script>alert(2)</script><svg onload=alert(3)>"
+    "=1+1<img alt=x src=x onerror=alert(1)><script>alert(2)</script><svg onload=alert(3)>"
     "<style>*{background:url(https://example.org/s.png)}</style>"
 )
 # Elements that run script or fetch from elsewhere, none of which a page of yjnb's has.
