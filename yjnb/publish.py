@@ -277,6 +277,11 @@ def write_index(year_dir: Path, year: str) -> Path:
     beside the index. All three are written in a staging folder, then swapped into place
     while Ctrl-C waits: an interrupted run leaves the earlier ones, never a mixture.
     """
+    if (year_dir / "tables" / "manifest.json").exists():  # swapping would remove it
+        raise ValueError(
+            f"{year_dir.name}/tables holds an authority's build, where the index keeps its "
+            "tables: rename that authority"
+        )
     built = year_index.built_authorities(year_dir)
     entries = [
         {

@@ -315,3 +315,11 @@ def test_ctrl_c_during_the_index_swap_waits_until_it_is_whole(year_copy, monkeyp
     assert files[WORKBOOK].startswith(b"PK") and "earlier.csv" not in files
     assert "services_kpis.csv" in files
     assert not [p.name for p in year_copy.iterdir() if p.name.startswith(".")]
+
+
+def test_the_index_never_replaces_an_authority_named_tables(year_copy):
+    shutil.rmtree(year_copy / "tables")
+    shutil.copytree(year_copy / SLUG, year_copy / "tables")
+    with pytest.raises(ValueError, match="tables holds an authority's build"):
+        write_index(year_copy, YEAR)
+    assert (year_copy / "tables" / "manifest.json").is_file()
