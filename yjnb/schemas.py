@@ -53,6 +53,16 @@ HEADLINE_CATEGORIES: dict[str, tuple[str, ...]] = {
     "formal_plan": ("Yes", "No"),
     "outcome": ("Completed", "Not completed"),
 }
+# Categories for children whose answer was not known or not recorded: accepted in every
+# measure (headline ones too), shown as their own row and counted in the measure's total.
+UNKNOWN_CATEGORIES: tuple[str, ...] = ("Unknown", "Not known", "Not recorded")
+
+
+def is_unknown(category: object) -> bool:
+    """Whether a category, as written, is one of :data:`UNKNOWN_CATEGORIES` (any case)."""
+    known = {c.casefold() for c in UNKNOWN_CATEGORIES}
+    return isinstance(category, str) and category.strip().casefold() in known
+
 
 # The children an exclusive measure counts, where that is not every child in the cohort:
 # (kpi, measure) -> (base measure, base category). Its counts for a period must add up to
