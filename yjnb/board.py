@@ -33,6 +33,7 @@ STATUS_WORDS = {
     "deputy": "Deputy attended",
     "apologies": "Apologies sent",
     "absent": "Absent",
+    "not_recorded": "Not recorded",
 }
 ATTENDED = ("present", "deputy")
 ATTENDED_LABEL = "Attended (in person or by deputy)"
@@ -99,7 +100,9 @@ def board_kpi_table(plan: Plan) -> Table:
     board, periods = _meetings(plan)
     cells = _cells(board, periods)
     records, view = [], []
-    for status in (*BOARD_STATUSES, "attended", "Total"):
+    # Not recorded is a row only where some attendance was not recorded.
+    statuses = [s for s in BOARD_STATUSES if s != "not_recorded" or s in set(board["status"])]
+    for status in (*statuses, "attended", "Total"):
         label = STATUS_WORDS.get(status, ATTENDED_LABEL if status == "attended" else "All places")
         row = {"Status": label}
         for period in [*periods.quarters, periods.year]:

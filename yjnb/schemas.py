@@ -84,7 +84,9 @@ COHORT_PARTS: tuple[str, tuple[str, ...]] = ("all", ("statutory_school_age", "po
 # A category with this label (any case) is a stated total: checked, then left out.
 TOTAL_CATEGORY = "Total"
 
-BOARD_STATUSES: tuple[str, ...] = ("present", "deputy", "apologies", "absent")
+# not_recorded: a place at a meeting whose attendance was not recorded; counted among the
+# places, not as attended.
+BOARD_STATUSES: tuple[str, ...] = ("present", "deputy", "apologies", "absent", "not_recorded")
 AREA_TYPES: tuple[str, ...] = ("la", "yjs", "pcc", "region", "nation")
 # Which area types each group column of areas.csv may point at.
 AREA_GROUP_TYPES: dict[str, tuple[str, ...]] = {
