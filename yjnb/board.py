@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from yjnb.charts import Chart, new_figure, palette, render
+from yjnb.errors import in_words
 from yjnb.kpis import Periods, figure, kpi_periods, quarter_before, quarter_of
 from yjnb.periods import period_label
 from yjnb.schemas import BOARD_STATUSES
@@ -231,7 +232,7 @@ def board_chart(plan: Plan) -> Chart:
         lowest = min(shown)
         least = [p for p, v in zip(partners, shown, strict=True) if v == lowest]
         alt += f". {len(every)} attended every meeting; the lowest, {lowest}%, was "
-        alt += f"{_and(least)}."
+        alt += f"{in_words(least)}."
     title = f"{TITLE}: meetings attended by each partner, {periods.year}"
     return render(fig, "board_attendance", title, alt, table)
 
@@ -239,10 +240,6 @@ def board_chart(plan: Plan) -> Chart:
 def _figure(cells: Cells, key: tuple, periods: Periods, period: str | None) -> dict:
     # Places by status are shares of all places; "attended" overlaps present and deputy.
     return figure(cells, key, periods.previous.get(period), exclusive=key[-1] != "Total")
-
-
-def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _day(date: pd.Timestamp) -> str:

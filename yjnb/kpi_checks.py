@@ -33,7 +33,7 @@ import re
 
 import pandas as pd
 
-from yjnb.errors import Problem
+from yjnb.errors import Problem, in_words
 from yjnb.schemas import (
     COHORT_PARTS,
     EXCLUSIVE_MEASURES,
@@ -198,17 +198,13 @@ def _bases(
             parts.append(part)
         whose = kpi if cohort == "all" else f"{kpi} ({cohort})"
         message = (
-            f"the counts of {whose} for {period} disagree: {what}, but {_and(parts)}; "
+            f"the counts of {whose} for {period} disagree: {what}, but {in_words(parts)}; "
             "each measure is shown as a percentage of its own total"
         )
         expected = f"{target:.0f} in each, the same children"
         row = int(first[groups[0]])
         problems.append(Problem(shown, message, row, "count", None, expected, "warning"))
     return problems, reported
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _cohort_parts(frame: pd.DataFrame, shown: str) -> list[Problem]:
@@ -231,7 +227,8 @@ def _cohort_parts(frame: pd.DataFrame, shown: str) -> list[Problem]:
             off.setdefault((period, measure), []).append((row, category, number, added))
     problems = []
     for (period, measure), wrong in off.items():
-        listed = _and([f"'{c}' ({n:.0f}; the cohorts add up to {a:.0f})" for _, c, n, a in wrong])
+        listed = in_words([f"'{c}' ({n:.0f}; the cohorts add up to {a:.0f})"
+                           for _, c, n, a in wrong])  # fmt: skip
         message = (
             f"the {whole} counts of ete {measure} for {period} are not the sum of the "
             f"{' and '.join(parts)} counts: {listed}; each cohort is shown as given"
@@ -271,7 +268,7 @@ def _missing_categories(
                 gaps.setdefault((kpi, cohort, measure, label), []).append((period, row))
     problems = []
     for (kpi, cohort, measure, label), quarters in gaps.items():
-        periods = _and([period for period, _ in quarters])
+        periods = in_words([period for period, _ in quarters])
         message = (
             f"{kpi} {measure} ({cohort}) has no row for '{label}' in {periods}, though "
             "other quarters have one: shown as not reported"
