@@ -134,3 +134,27 @@ def test_the_headline_says_what_its_total_includes(built):
     assert "100 of 107 (93.5%; total includes 1 &#39;Unknown&#39;)" in board
     public = (year / "public" / "plan.html").read_text(encoding="utf-8")
     assert "100 of 107 (93.5%; total includes [c] &#39;Unknown&#39;)" in public
+
+
+def test_strict_run_plans_clean_authorities_and_fails_the_others(tmp_path):
+    from yjnb.paths import Workspace
+    from yjnb.runner import RunSummary, plan_jobs
+
+    ws = workspace(tmp_path)
+    shutil.copytree(ROOT / "params" / "trafford", ws["params"] / "trafford")
+    shutil.copytree(ROOT / "data" / "local" / "trafford", ws["data"] / "local" / "trafford")
+    where = Workspace.from_args(
+        params_dir=ws["params"], data_dir=ws["data"], output_dir=ws["output"]
+    )
+    summary = RunSummary()
+    jobs = plan_jobs(where, ["trafford", "wf-hours"], None, ("board",), summary, strict=True)
+    try:
+        assert [job.slug for job in jobs] == ["trafford"]
+        (failure,) = summary.failures
+        assert failure.authority == "wf-hours" and NOTES["wf-hours"] in failure.error
+    finally:
+        for job in jobs:
+            shutil.rmtree(job.staging)
+    lenient = plan_jobs(where, ["wf-hours"], None, ("board",), RunSummary())
+    assert [job.slug for job in lenient] == ["wf-hours"]
+    shutil.rmtree(lenient[0].staging)
