@@ -350,13 +350,11 @@ def older_note(comparison: Comparison, indicator: str) -> list[str]:
 
 def no_figures_text(comparison: Comparison, indicator: str) -> str:
     """The sentence shown where no area compared has a figure for an indicator."""
-    when = since_text(comparison)
-    older = " Older figures are left out (plan.yaml `history_years`)." if (
-        indicator in comparison.older
-    ) else ""
+    older = "".join(" " + note for note in older_note(comparison, indicator))
     return (
-        f"no figures {when} for {comparison.authority_name} or its comparators are in "
-        f"yjnb's national data.{older} To add the published figures, {import_hint(indicator)}."
+        f"no figures {since_text(comparison)} for {comparison.authority_name} or its "
+        f"comparators are in yjnb's national data.{older} To add the published figures, "
+        f"{import_hint(indicator)}."
     )
 
 
@@ -372,9 +370,7 @@ def indicators_table(comparison: Comparison) -> Table:
     )
 
 
-def _every_comparator(
-    comparison: Comparison, indicator: str, rows: pd.DataFrame
-) -> pd.DataFrame:
+def _every_comparator(comparison: Comparison, indicator: str, rows: pd.DataFrame) -> pd.DataFrame:
     """The latest-period rows, then for each comparator without one its own latest figure.
 
     A comparator with no figure at all is listed as not in yjnb's national data if it is
@@ -387,9 +383,7 @@ def _every_comparator(
     present = set(rows["area_code"])
     table = comparison.table
     have = table[(table["indicator"] == indicator) & table["value"].notna()]
-    others = (
-        have[~have["area_code"].isin(present)].sort_values("period_end").groupby("area_code")
-    )
+    others = have[~have["area_code"].isin(present)].sort_values("period_end").groupby("area_code")
     names = dict(zip(comparison.table["area_code"], comparison.table["area_name"], strict=True))
     names |= comparison.names
     elsewhere = others.tail(1)
