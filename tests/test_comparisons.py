@@ -128,8 +128,8 @@ def test_share_of_area(world):
     view = table.view.set_index(["Measure", "Area"])
     assert view.loc[("First time entrants", "Cumbria"), "Share of area (%)"] == "22.7"  # 44/194
     assert view.loc[("First time entrants", "North West"), "Share of area (%)"] == "17.0"  # /259
-    assert view.loc[("First time entrants", "England"), "Area total"] == "Not published"
-    assert view.loc[("Custodial sentences", "Cumbria"), "Area total"] == "Not published"
+    assert view.loc[("First time entrants", "England"), "Area total"] == "Not in yjnb's data"
+    assert view.loc[("Custodial sentences", "Cumbria"), "Area total"] == "Not in yjnb's data"
     assert view.loc[("Children aged 10-17", "Cumbria"), "Share of area (%)"] == "43.3"
     assert set(table.data["period_start"]) == {"2023-04-01"}  # each measure's latest period
     assert "Cumbria: the area total is the sum of its 2 member areas." in table.notes
