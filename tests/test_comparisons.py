@@ -95,11 +95,11 @@ def test_custody_is_per_1000_and_missing_comparators_are_listed(world):
 
 def test_reoffending_with_no_figures_is_an_empty_table(world):
     table = comparison_table(world[2], "reoffending_rate")
-    assert table.view.empty and table.caption.endswith(", since 2019-20")
+    assert table.view.empty and table.caption.endswith(", since April 2019")
     html = unescape(table.to_html())
     assert "no figures are published" not in html
     assert (
-        "no figures since 2019-20 for Westmorland and Furness or its comparators are in yjnb's "
+        "no figures since April 2019 for Westmorland and Furness or its comparators are in yjnb's "
         "national data." in html
     )
 

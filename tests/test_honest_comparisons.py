@@ -104,7 +104,7 @@ def test_figures_older_than_five_years_before_the_plan_are_left_out():
     table = comparison_table(comparison, "custody_rate")
     text = unescape(table.to_html())
     assert "0.31" not in text and "2018-19" not in text
-    assert "Figures for periods before 2019-20 are left out" in text
+    assert "Figures for periods ending before 1 April 2019 are left out" in text
     for chart in (trends.trend_chart, trends.comparison_chart):
         assert isinstance(chart(comparison, "custody_rate"), Table)
     # asked for, they come back

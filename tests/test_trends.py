@@ -130,7 +130,8 @@ def test_bundled_authority_shows_published_rates_of_the_last_five_years():
     assert chart.title.endswith("2019 to 2024")
     assert "Warwickshire fell from 149 in 2019 to 131 in 2024." in chart.alt
     assert list(chart.data.view.columns[2:]) == [str(y) for y in range(2019, 2025)]
-    assert "Figures for periods before 2019-20 are left out" in " ".join(chart.data.notes)
+    notes = " ".join(chart.data.notes)
+    assert "Figures for periods ending before 1 April 2019 are left out" in notes
     neighbours = chart.data.view[chart.data.view["Comparison group"] == "Statistical neighbour"]
     assert len(neighbours) == 10
 

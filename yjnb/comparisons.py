@@ -19,7 +19,7 @@ from yjnb.indicators import (
     format_value,
 )
 from yjnb.load import NationalData
-from yjnb.periods import financial_year_label, period_label
+from yjnb.periods import period_label
 from yjnb.tables import Table
 
 ROLE_LABELS = {
@@ -185,8 +185,8 @@ def earliest_end(config: PlanConfig) -> str:
 
 
 def since_text(comparison: Comparison) -> str:
-    """The oldest financial year shown, in words: 'since 2019-20'."""
-    return f"since {financial_year_label(int(comparison.since[:4]))}" if comparison.since else ""
+    """The oldest period end shown, in words: 'since April 2019'."""
+    return f"since April {comparison.since[:4]}" if comparison.since else ""
 
 
 def import_hint(indicator: str) -> str:
@@ -343,8 +343,8 @@ def older_note(comparison: Comparison, indicator: str) -> list[str]:
     if indicator not in comparison.older:
         return []
     return [
-        f"Figures for periods before {since_text(comparison).removeprefix('since ')} are left "
-        "out as older than the plan's history (plan.yaml `history_years`)."
+        f"Figures for periods ending before 1 April {comparison.since[:4]} are left out as "
+        "older than the plan's history (plan.yaml `history_years`)."
     ]
 
 
