@@ -29,6 +29,7 @@ from yjnb.comparisons import (
     published_decimals,
     ranking,
     shown_value,
+    since_text,
 )
 from yjnb.indicators import INDICATORS, SMALL_COUNT, format_value
 from yjnb.periods import period_label
@@ -65,7 +66,8 @@ def trend_chart(comparison: Comparison, indicator: str) -> Chart | Table:
     rows = _rows(comparison, indicator)
     chart_id = f"trend_{indicator}"
     if rows.empty:
-        caption = f"{spec.label}, {comparison.authority_name} and comparators, every period"
+        when = since_text(comparison) or "every period"
+        caption = f"{spec.label}, {comparison.authority_name} and comparators, {when}"
         return _empty(chart_id, caption, no_figures_text(comparison, indicator))
     periods = rows[["period_start", "period_end"]].drop_duplicates().sort_values("period_end")
     labels = [_label(a, b) for a, b in periods.itertuples(index=False)]
