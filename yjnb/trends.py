@@ -24,7 +24,6 @@ from yjnb.comparisons import (
     comparison_table,
     import_hint,
     methods_note,
-    no_figures_text,
     older_note,
     published_decimals,
     ranking,
@@ -68,7 +67,7 @@ def trend_chart(comparison: Comparison, indicator: str) -> Chart | Table:
     if rows.empty:
         when = since_text(comparison) or "every period"
         caption = f"{spec.label}, {comparison.authority_name} and comparators, {when}"
-        return _empty(chart_id, caption, no_figures_text(comparison, indicator))
+        return _empty(chart_id, caption, _nothing(comparison))
     periods = rows[["period_start", "period_end"]].drop_duplicates().sort_values("period_end")
     labels = [_label(a, b) for a, b in periods.itertuples(index=False)]
     if len(labels) < 2:
@@ -171,9 +170,7 @@ def comparison_chart(comparison: Comparison, indicator: str) -> Chart | Table:
     data = table.data[same].sort_values("value", kind="stable")
     chart_id = f"comparison_chart_{indicator}"
     if data.empty:
-        return _empty(
-            chart_id, table.caption, table.empty or no_figures_text(comparison, indicator)
-        )
+        return _empty(chart_id, table.caption, _nothing(comparison))
     if len(data) < 2:
         period = _label(data["period_start"].iloc[0], data["period_end"].iloc[0])
         sentence = (
@@ -434,6 +431,14 @@ def _comparison_alt(comparison: Comparison, indicator: str, data: pd.DataFrame) 
             f"{SMALL_COUNT} events."
         )
     return " ".join(p for p in parts if p)
+
+
+def _nothing(comparison: Comparison) -> str:
+    """The sentence in place of a chart with no figures (the table above says how to add them)."""
+    return (
+        f"no chart: no figures {since_text(comparison)} for these areas are in yjnb's "
+        "national data."
+    )
 
 
 def _figures(comparison: Comparison, indicator: str, rows: pd.DataFrame) -> str:
