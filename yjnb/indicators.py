@@ -200,23 +200,11 @@ def format_value(indicator: str, value: float) -> str:
 
 
 def format_limit(indicator: str, value: float) -> str:
-    """Format a confidence limit: as :func:`format_value`, but never ``0.00`` when positive.
+    """Format a confidence limit as :func:`format_value` does, but never ``0.00`` if positive.
 
-    A positive limit that would round to zero at the indicator's decimal places is given
-    to the first decimal place that shows it (one custodial sentence among 19,101 children
-    is 0.05 per 1,000, 0.001 to 0.29, not 0.00 to 0.29).
-
-    Parameters
-    ----------
-    indicator : str
-        A key of :data:`INDICATORS`.
-    value : float
-        The limit in the indicator's unit.
-
-    Returns
-    -------
-    str
-        The limit as shown.
+    A positive limit that would round to zero at the indicator's decimal places is given to
+    the first decimal place that shows it: one custodial sentence among 19,101 children is
+    0.05 per 1,000, 0.001 to 0.29, not 0.00 to 0.29.
     """
     if value is None or pd.isna(value):
         return NOT_AVAILABLE
