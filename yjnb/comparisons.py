@@ -329,13 +329,24 @@ def comparison_table(comparison: Comparison, indicator: str) -> Table:
 
 def methods_note(indicator: str) -> str:
     """The interval method and the small-number rule, as a table note."""
-    method = INTERVAL_METHODS[INDICATORS[indicator].interval]
     return (
-        f"Methods: 95% confidence intervals are {method}. A figure counting fewer than "
-        f"{SMALL_COUNT} events is shown with its interval but not compared: with so few, a "
-        "difference cannot be told from chance (the Fingertips public health technical "
-        "guidance calculates no directly standardised rate from fewer than 10 events)."
+        f"{interval_note([indicator])} A figure counting fewer than {SMALL_COUNT} events is "
+        "shown with its interval but not compared: with so few, a difference cannot be told "
+        "from chance (the Fingertips public health technical guidance calculates no directly "
+        "standardised rate from fewer than 10 events)."
     )
+
+
+def interval_note(indicators: list[str]) -> str:
+    """The interval methods of some indicators, as a table note."""
+    methods = [INTERVAL_METHODS[INDICATORS[key].interval] for key in indicators]
+    if len(methods) == 1:
+        return f"Methods: 95% confidence intervals are {methods[0]}."
+    each = "; ".join(
+        f"{INDICATORS[key].label.lower()}, {method}"
+        for key, method in zip(indicators, methods, strict=True)
+    )
+    return f"Methods: 95% confidence intervals: {each}."
 
 
 def older_note(comparison: Comparison, indicator: str) -> list[str]:
