@@ -185,3 +185,16 @@ def test_reoffences_per_reoffender_interval_is_never_below_1(reoffences, reoffen
 )  # fmt: skip
 def test_lower_limits_never_read_zero_when_positive(indicator, value, shown):
     assert format_limit(indicator, value) == shown
+
+
+def test_checks_not_made_for_the_same_reason_are_one_warning_listing_the_periods():
+    rows = [
+        (a, "custody", period, v) for period in (PREVIOUS, FY) for a, v in ((CUMBRIA, 60), (WF, 2))
+    ]
+    data = with_counts(national(), rows, drop={(WF, "custody")})
+    result = resolve_counts(data.counts, data.areas, [CUMBRIA], ["custody"], [PREVIOUS, FY])
+    assert [w.message for w in result.warnings] == [
+        f"Cumbria ({CUMBRIA}): published custody for 2022-04-01 to 2023-03-31 (60), "
+        "2023-04-01 to 2024-03-31 (60) is not checked against its 2 member areas: 1 of them has "
+        "no figure (Cumberland)"
+    ]

@@ -123,6 +123,8 @@ class AreaCounts:
             self.exact.setdefault((area, measure, start, end), (value, source))
             self.periods_of[measure].add((start, end))
         self.warnings: list[tuple[str, Problem]] = []
+        # checks not made, by area, measure and missing members: the periods and figures
+        self._unchecked: dict[tuple, list[str]] = defaultdict(list)
         self._counts: dict[tuple, Figure | None] = {}
 
     def check_codes(self, codes: list[str]) -> None:
@@ -142,8 +144,19 @@ class AreaCounts:
         )
 
     def warnings_about(self, codes: list[str]) -> list[Problem]:
-        """The warnings about the given areas, once each, in the order found."""
+        """The warnings about the given areas, once each, in the order found.
+
+        Checks not made for the same reason in several periods are one warning, which lists
+        the periods.
+        """
         wanted = set(codes)
+        for (code, what, members, missing), periods in self._unchecked.items():
+            names = ", ".join(self.areas[m]["name"] for m in missing)
+            verb = "has" if len(missing) == 1 else "have"
+            self.warn(code, f"{what} for {', '.join(periods)} is not checked against its "
+                            f"{members} member areas: {len(missing)} of them {verb} no figure "
+                            f"({names})")  # fmt: skip
+        self._unchecked.clear()
         return list(dict.fromkeys(p for code, p in self.warnings if code in wanted))
 
     def is_type(self, code: str, kind: str) -> bool:
@@ -195,13 +208,14 @@ class AreaCounts:
         self._counts[key] = Figure(own[2], (own[3],), 0, own[0], own[1])
         split = self.split(code, lambda m: self.count(m, measure, own[0], own[1]))
         if split is not None:
-            what = f"published {measure} for {period_text(*own[:2])}"
+            period = period_text(*own[:2])
             members, figures = split
             values = [f.value if f else None for f in figures]
             if None in values:
-                self.unchecked(code, f"{what} ({number_text(own[2])})", members, values)
+                self.unchecked(code, f"published {measure}", period, own[2], members, values)
             elif abs(sum(values) - own[2]) > 0.5:
-                self.warn(code, f"{what} is {number_text(own[2])}, but its {len(members)} "
+                self.warn(code, f"published {measure} for {period} is {number_text(own[2])}, "
+                                f"but its {len(members)} "
                                 f"member areas sum to {number_text(sum(values))} "
                                 f"({self.listing(members, values)})")  # fmt: skip
         return self._counts[key]
@@ -229,13 +243,11 @@ class AreaCounts:
             for m, v in zip(members, values, strict=True)
         )
 
-    def unchecked(self, code: str, what: str, members: list[str], values: list) -> None:
-        """Warn that an aggregate's figure is not checked, naming the members with none."""
-        missing = [m for m, v in zip(members, values, strict=True) if v is None]
-        names = ", ".join(self.areas[m]["name"] for m in missing)
-        verb = "has" if len(missing) == 1 else "have"
-        self.warn(code, f"{what} is not checked against its {len(members)} member areas: "
-                        f"{len(missing)} of them {verb} no figure ({names})")  # fmt: skip
+    def unchecked(self, code: str, what: str, period: str, figure: float, members, values):
+        """Note that an aggregate's figure is not checked, for the members with none."""
+        missing = tuple(m for m, v in zip(members, values, strict=True) if v is None)
+        key = (code, what, len(members), missing)
+        self._unchecked[key].append(f"{period} ({number_text(figure)})")
 
     def _sum(self, code: str, measure: str, start: str, end: str) -> Figure | None:
         split = self.split(code, lambda m: self.count(m, measure, start, end))

@@ -391,15 +391,15 @@ class _Calculator(AreaCounts):
             return
         members, rows = split
         values = [None if r is None else r["value"] for r in rows]
-        what = f"{ind.key} for {period_text(start, end)}"
         if None in values:
             if own:
-                self.unchecked(code, f"{what} ({number_text(value)})", members, values)
+                self.unchecked(code, ind.key, period_text(start, end), value, members, values)
             return
         margin = max([tolerance] + [half_unit(r["value"]) for r in rows
                                     if r["basis"] == "published"])  # fmt: skip
         if not min(values) - margin <= value <= max(values) + margin:
-            self.warn(code, f"{what} is {number_text(value)}, outside the range of its "
+            self.warn(code, f"{ind.key} for {period_text(start, end)} is {number_text(value)}, "
+                            "outside the range of its "
                             f"{len(rows)} member areas ({number_text(min(values))} to "
                             f"{number_text(max(values))}: "
                             f"{self.listing(members, values)})")  # fmt: skip
