@@ -1,4 +1,4 @@
-"""Real-shaped returns (tests/real_returns/): each builds, with its data-quality notes, in both profiles.
+"""Real-shaped returns (tests/real_returns/): each builds in both profiles, with its notes.
 
 Each case folder holds a plan.yaml, optional narrative, the local data files and a README saying
 which figures are transcribed from which published document and which are filled in. Two files
@@ -135,9 +135,7 @@ def test_case_gives_its_data_quality_notes(built, case):
     warnings = _manifest(built, case)["warnings"]
     expected = _read_csv(CASES_DIR / case / "expected_notes.csv")
     wrong = [
-        e
-        for e in expected
-        if any(_matches(w, case, e) for w in warnings) != (e["given"] == "yes")
+        e for e in expected if any(_matches(w, case, e) for w in warnings) != (e["given"] == "yes")
     ]
     given = [f"{w['file']} {w.get('row')} {w.get('column')}: {w['message']}" for w in warnings]
     assert not wrong, f"notes wrongly given or not: {wrong}\nnotes given:\n" + "\n".join(given)
@@ -198,6 +196,8 @@ def test_transcribed_figures_are_shown_as_published_or_corrected(built, case):
             cells = page_table(page, figure["table"])
             shown = cells.get((figure["row"], figure["column"]))
             if shown is None or figure["text"] not in shown:
-                wrong.append(f"{profile} {figure['table']} [{figure['row']}, {figure['column']}]:"
-                             f" shows {shown!r}, expected {figure['text']!r} ({figure['why']})")
+                wrong.append(
+                    f"{profile} {figure['table']} [{figure['row']}, {figure['column']}]:"
+                    f" shows {shown!r}, expected {figure['text']!r} ({figure['why']})"
+                )
     assert not wrong, "\n".join(wrong)
