@@ -77,7 +77,14 @@ def built(tmp_path_factory) -> dict:
                 "--output-dir", str(output), "--jobs", "2", "--no-progress",
             ]
         )  # fmt: skip
-    return {"output": output, "report": printed.getvalue(), "code": code}
+    validated = {}
+    for case in CASES:
+        said = io.StringIO()
+        with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+            main(["validate", "--params-dir", str(params), "--data-dir", str(data),
+                  "--authority", case])  # fmt: skip
+        validated[case] = said.getvalue()
+    return {"output": output, "report": printed.getvalue(), "code": code, "validated": validated}
 
 
 def _case_dir(built: dict, case: str) -> Path:
@@ -139,6 +146,45 @@ def test_case_gives_its_data_quality_notes(built, case):
     ]
     given = [f"{w['file']} {w.get('row')} {w.get('column')}: {w['message']}" for w in warnings]
     assert not wrong, f"notes wrongly given or not: {wrong}\nnotes given:\n" + "\n".join(given)
+
+
+def _said(line: str, case: str, expected: dict[str, str]) -> bool:
+    """Whether a note as printed (validate, board data notes) is the expected one."""
+    if not re.search(re.escape(_shown_file(case, expected["file"])) + r"[,:]", line):
+        return False
+    if expected["row"] and not re.search(rf", row {expected['row']}\b", line):
+        return False
+    if expected["column"] and f"column '{expected['column']}'" not in line:
+        return False
+    return expected["phrase"].casefold() in line.casefold()
+
+
+def _wrongly_said(lines: list[str], case: str) -> list[dict[str, str]]:
+    expected = _read_csv(CASES_DIR / case / "expected_notes.csv")
+    return [e for e in expected if any(_said(x, case, e) for x in lines) != (e["given"] == "yes")]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_board_data_notes_give_the_notes_and_public_pages_none(built, case):
+    _manifest(built, case)
+    pages = {p: (_case_dir(built, case) / p / "plan.html").read_text("utf-8") for p in PROFILES}
+    asides = re.findall(r'<aside class="yjnb-data-notes".*?</aside>', pages["board"], re.S)
+    notes = [_cell_text(li) for a in asides for li in re.findall(r"<li>(.*?)</li>", a, re.S)]
+    assert not _wrongly_said(notes, case), "\n".join(notes)
+    assert '<aside class="yjnb-data-notes"' not in pages["public"]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_validate_reports_each_note_as_a_warning(built, case):
+    printed = built["validated"][case].splitlines()
+    assert not _wrongly_said(printed, case), "\n".join(printed)
+    expected = [
+        e for e in _read_csv(CASES_DIR / case / "expected_notes.csv") if e["given"] == "yes"
+    ]
+    refused = [
+        x for x in printed if x.startswith("error") and any(_said(x, case, e) for e in expected)
+    ]
+    assert not refused, "refused rather than noted:\n" + "\n".join(refused)
 
 
 @pytest.mark.parametrize("case", CASES)
