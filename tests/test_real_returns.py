@@ -17,8 +17,10 @@ Every case is built once, all together, in one ``yjnb run`` under a temporary fo
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import html
+import io
 import json
 import re
 import shutil
@@ -66,9 +68,6 @@ def built(tmp_path_factory) -> dict:
     workspace = tmp_path_factory.mktemp("real_returns")
     params, data = _assemble(workspace)
     output = workspace / "outputs"
-    import contextlib
-    import io
-
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         code = main(
