@@ -49,9 +49,14 @@ class Reader:
             self.shown.add(key)
 
     def sum(self, total: tuple, parts: list[tuple]) -> None:
-        """The reader knows ``total`` is the sum of ``parts`` (keys not known are dropped)."""
+        """The reader knows ``total`` is the sum of ``parts`` (keys not known are dropped).
+
+        A relation the true figures break (a return whose measures disagree, published as
+        given) tells a reader nothing true, and is left out.
+        """
         parts = [p for p in parts if p in self.truth]
-        if total in self.truth and parts:
+        holds = total in self.truth and self.truth[total] == sum(self.truth[p] for p in parts)
+        if parts and holds:
             row = {total: 1.0}
             for p in parts:
                 row[p] = row.get(p, 0.0) - 1.0

@@ -85,6 +85,24 @@ def test_missing_narrative_is_a_warning_unless_strict(workspace_factory, capsys)
     assert status == 1 and "error: params/trafford/narrative/08_board_development.md" in out
 
 
+def test_strict_fails_on_data_quality_notes_in_every_local_file(workspace_factory, capsys):
+    # The seed's known fault: the W&F budget's Total row says 0 for other delegated funds
+    # though the Other row holds 100,686. A note, with the computed sum used; --strict fails.
+    ws = workspace_factory(["westmorland-and-furness"])
+    status, out = validate(ws, capsys)
+    note = "warning: data/local/westmorland-and-furness/budget.csv, row 10, column "
+    assert status == 0 and note + "'other_delegated_funds'" in out
+    assert "expected 100,686 (computed, and used)" in out
+    status, out = validate(ws, capsys, "--strict")
+    assert status == 1 and note in out and "--strict: the warnings above fail the check" in out
+
+
+def test_strict_passes_clean_inputs(workspace_factory, capsys):
+    ws = workspace_factory([SLUG])
+    status, out = validate(ws, capsys, "--strict")
+    assert status == 0 and "0 errors, 0 warnings" in out
+
+
 def test_unknown_placeholder_is_an_error(workspace_factory, capsys):
     ws = workspace_factory([SLUG])
     path = ws["params"] / SLUG / "narrative" / "05_risks.md"
@@ -99,6 +117,8 @@ def test_new_scaffolds_an_authority_that_validates_its_shape(tmp_path, capsys):
     assert (params / "sefton" / "plan.yaml").exists()
     assert len(list((params / "sefton" / "narrative").glob("*.md"))) == 15
     assert (data / "local" / "sefton" / "kpis.csv").read_text().startswith("period,kpi")
+    assert "docs/inputs.md" in (data / "local" / "sefton" / "README.md").read_text()
+    assert "docs/inputs.md" in (params / "sefton" / "plan.yaml").read_text()
     assert main(["new", "sefton", "--params-dir", str(params), "--data-dir", str(data)]) == 2
     assert "already exists" in capsys.readouterr().err
 

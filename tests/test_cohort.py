@@ -1,9 +1,11 @@
 """Cohort profile, disproportionality, voice of the child and audit grades."""
 
 import math
+from fractions import Fraction
 
 import pandas as pd
 import pytest
+from scipy.stats import binomtest
 
 import yjnb
 from yjnb.cohort import (
@@ -39,13 +41,38 @@ def two_year_plan(workspace_factory, slug=WF):
     return yjnb.open_plan(slug, params_dir=ws["params"], data_dir=ws["data"])
 
 
-def test_relative_rate_and_its_interval_follow_the_log_method():
+def test_relative_rate_interval_is_exact():
+    # Given a + b in the cohort, a is binomial: the Clopper-Pearson limits of a / (a + b),
+    # from the binomial test's own exact interval, turned into a ratio of rates.
     ratio, lower, upper = relative_rate(23, 957, 77, 18_189)
     assert ratio == pytest.approx((23 / 957) / (77 / 18_189))
-    spread = 1.959963984540054 * math.sqrt(1 / 23 - 1 / 957 + 1 / 77 - 1 / 18_189)
-    assert lower == pytest.approx(ratio * math.exp(-spread))
-    assert upper == pytest.approx(ratio * math.exp(spread))
+    limits = binomtest(23, 100).proportion_ci(0.95, method="exact")
+    odds = 18_189 / 957
+    assert lower == pytest.approx(limits.low / (1 - limits.low) * odds, rel=1e-9)
+    assert upper == pytest.approx(limits.high / (1 - limits.high) * odds, rel=1e-9)
     assert relative_rate(0, 100, 5, 1000) is None
+
+
+def test_warwickshire_mixed_group_is_no_clear_difference():
+    # Warwickshire's bundled 2023-24 cohort: 12 of the 2,597 Mixed children, 123 of the
+    # 50,401 others. Katz's log interval, 1.048 to 3.421, excluded 1 and read "higher";
+    # the exact interval includes 1.
+    ratio, lower, upper = relative_rate(12, 2_597, 123, 50_401)
+    assert ratio == pytest.approx(float(Fraction(12 * 50_401, 2_597 * 123)))
+    assert (round(lower, 3), round(upper, 3)) == (0.952, 3.428)
+    assert lower < 1 < upper
+    katz = math.exp(1.959963984540054 * math.sqrt(1 / 12 - 1 / 2597 + 1 / 123 - 1 / 50_401))
+    assert ratio / katz > 1  # what the log method said
+
+
+def test_warwickshire_mixed_group_reads_no_clear_difference_on_the_page():
+    plan = yjnb.open_plan("warwickshire")
+    table = disproportionality_table(plan).for_profile("board", 5)
+    mixed = table.data[table.data["group"] == "Mixed or Multiple ethnic groups"].iloc[0]
+    assert (mixed["cohort_count"], mixed["population"]) == (12, 2597)
+    assert mixed["assessment"] == "no clear difference"
+    assert (mixed["ci_lower"], mixed["ci_upper"]) == (0.952, 3.428)
+    assert any("exact" in note and "Clopper-Pearson" in note for note in table.notes)
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,8 @@ The figures come from the hand-checked world of section4_world.py (seed 000's co
 
 from __future__ import annotations
 
+from html import unescape
+
 import pytest
 from section4_world import (
     BLACKBURN,
@@ -46,7 +48,8 @@ def test_roles_in_order(world):
         ("Westmorland and Furness", "230.4", "167.4 to 309.2", "—"),
         ("Cumberland", "600.0", "507.8 to 704.1", "▼ Lower"),
         ("Trafford", "230.7", "176.1 to 297.0", "● Similar"),
-        ("Blackburn with Darwen", "25.0", "8.1 to 58.3", "▲ Higher"),
+        # 5 first time entrants: fewer than 10 events, so not classed (small-number rule)
+        ("Blackburn with Darwen", "25.0", "8.1 to 58.3", "Not compared (fewer than 10 events)"),
         ("Cumbria", "439.9", "380.2 to 506.3", "▼ Lower"),  # 44 + 150 of 19,101 + 25,000
         ("North West", "287.4", "253.5 to 324.7", "● Similar"),  # 259 of 90,106
         ("England", "200", "—", "Not assessed (no interval)"),  # published rate, no counts
@@ -78,10 +81,11 @@ def test_custody_is_per_1000_and_missing_comparators_are_listed(world):
     table = comparison_table(world[2], "custody_rate")
     assert "Custody rate (per 1,000 children aged 10-17)" in table.view.columns
     assert not any("100,000" in c for c in table.view.columns)
-    assert view_row(table, "Westmorland and Furness")["95% confidence interval"] == "0.00 to 0.29"
+    # one sentence: the lower limit 0.0253 / 19,101 x 1,000 = 0.0013 reads 0.001, not 0.00
+    assert view_row(table, "Westmorland and Furness")["95% confidence interval"] == "0.001 to 0.29"
     # the region sums its members only when every one has a count: here only W&F does
     assert view_row(table, "North West")["Custody rate (per 1,000 children aged 10-17)"] == (
-        "Not published"
+        "Not in yjnb's data"
     )
     assert list(table.view["Area"]) == [
         "Westmorland and Furness", "Cumbria", "North West", "England",
@@ -91,8 +95,13 @@ def test_custody_is_per_1000_and_missing_comparators_are_listed(world):
 
 def test_reoffending_with_no_figures_is_an_empty_table(world):
     table = comparison_table(world[2], "reoffending_rate")
-    assert table.view.empty and "no published period" in table.caption
-    assert "no figures are published" in table.to_html()
+    assert table.view.empty and table.caption.endswith(", since April 2019")
+    html = unescape(table.to_html())
+    assert "no figures are published" not in html
+    assert (
+        "no figures since April 2019 for Westmorland and Furness or its comparators are in yjnb's "
+        "national data." in html
+    )
 
 
 def test_ranking(world):
@@ -119,8 +128,8 @@ def test_share_of_area(world):
     view = table.view.set_index(["Measure", "Area"])
     assert view.loc[("First time entrants", "Cumbria"), "Share of area (%)"] == "22.7"  # 44/194
     assert view.loc[("First time entrants", "North West"), "Share of area (%)"] == "17.0"  # /259
-    assert view.loc[("First time entrants", "England"), "Area total"] == "Not published"
-    assert view.loc[("Custodial sentences", "Cumbria"), "Area total"] == "Not published"
+    assert view.loc[("First time entrants", "England"), "Area total"] == "Not in yjnb's data"
+    assert view.loc[("Custodial sentences", "Cumbria"), "Area total"] == "Not in yjnb's data"
     assert view.loc[("Children aged 10-17", "Cumbria"), "Share of area (%)"] == "43.3"
     assert set(table.data["period_start"]) == {"2023-04-01"}  # each measure's latest period
     assert "Cumbria: the area total is the sum of its 2 member areas." in table.notes
@@ -152,7 +161,8 @@ def test_share_of_area_is_empty_without_counts(world):
         ("fte_rate.region", "287.4"),
         ("fte_rate.rank", "5th highest of the 7 areas compared"),
         ("fte_rate.vs_neighbours",
-         "lower than 1, similar to 1 and higher than 1 of its 3 statistical neighbours"),
+         "lower than 1 and similar to 1 of its 3 statistical neighbours (1 not compared: "
+         "fewer than 10 events)"),
         ("custody_rate.latest", "0.05"),
         ("custody_rate.unit", "per 1,000 children aged 10-17"),
         ("reoffending_rate.latest", "not available"),

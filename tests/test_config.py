@@ -24,6 +24,7 @@ def problems(tmp_path: Path, text: str, overrides=None):
 def test_minimal_plan_gets_defaults(tmp_path):
     config = load_plan(write_plan(tmp_path, GOOD), "sefton")
     assert config.suppression_threshold == 5
+    assert config.history_years == 5
     assert config.comparators == []
     assert [s.id for s in config.plan_sections()] == [s.id for s in default_sections()]
 
@@ -44,6 +45,7 @@ def test_override_of_none_keeps_plan_value(tmp_path):
         ("name: X\nyear: 2024-25\n", "area_code", None, "required key 'area_code' is missing"),
         (GOOD + "suppresion_threshold: 5\n", "suppresion_threshold", 4, "unknown key"),
         (GOOD + "suppression_threshold: five\n", "suppression_threshold", 4, "not valid"),
+        (GOOD + "history_years: 0\n", "history_years", 4, "not valid"),
         (GOOD.replace("2024-25", "2024-26"), "year", 3, "not valid"),
         (GOOD.replace("2024-25", "2024"), "year", 3, "not valid"),
         (GOOD + "comparators: E08000011\n", "comparators", 4, "not valid"),

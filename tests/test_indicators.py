@@ -307,7 +307,8 @@ FY_2018 = ("2018-04-01", "2019-03-31")
 def test_warwickshire_published_custody_rates_per_1000():
     # Seed 003: custody rate per 1,000 children, 2018/19: Warwickshire 0.06, West Midlands
     # 0.36, national 0.31 (printed there with a % sign). Published rates only: no intervals.
-    # Birmingham and the North West have no figures, so no member range can be checked.
+    # Birmingham and the North West have no figures, so no member range can be checked: the
+    # warnings say so and name them, rather than skipping the check silently.
     areas = areas_frame(WARWICKSHIRE, BIRMINGHAM, WEST_MIDLANDS, NORTH_WEST, ENGLAND)
     counts = counts_frame(
         (WARWICKSHIRE[0], "custody_rate", FY_2018, 0.06),
@@ -321,7 +322,12 @@ def test_warwickshire_published_custody_rates_per_1000():
     shown = [format_value(row.indicator, row.value) for row in table.itertuples()]
     assert shown == ["0.06", "0.36", "0.31"]
     assert compare(table.iloc[0], table.iloc[1]) == "not assessed"
-    assert result.warnings == []
+    assert [w.message for w in result.warnings] == [
+        "West Midlands (E12000005): custody_rate for 2018-04-01 to 2019-03-31 (0.36) is not "
+        "checked against its 2 member areas: 1 of them has no figure (Birmingham)",
+        "England (E92000001): custody_rate for 2018-04-01 to 2019-03-31 (0.31) is not "
+        "checked against its 2 member areas: 1 of them has no figure (North West)",
+    ]
 
 
 def test_warwickshire_custody_count_does_not_reproduce_its_published_rate():

@@ -1,7 +1,9 @@
 """The ten KPIs: figures, percentages, changes, headlines and board attendance."""
 
 import re
+import shutil
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,9 +15,11 @@ from yjnb.kpi_charts import kpi_chart
 from yjnb.kpi_summary import kpi_headlines
 from yjnb.kpi_tables import KPI_COLUMNS, kpi_table
 from yjnb.kpis import kpi_periods, kpi_specs, quarter_before, quarter_of, rate
-from yjnb.shown import change_text, change_words, percent
+from yjnb.schemas import BOARD_STATUSES
+from yjnb.shown import change_text, change_words, percent, points
 from yjnb.tables import Table
 
+ROOT = Path(__file__).resolve().parent.parent
 WF = "westmorland-and-furness"
 REQUIRED = ["period", "kpi", "cohort", "measure", "category", "count", "percent"]
 KPIS = ["accommodation", "ete", "send", "mental_health", "substance_misuse", "oocd",
@@ -203,3 +207,66 @@ def test_board_attendance_kpi_counts_deputies_as_attending(plan):
 
 def test_kpi_columns_are_the_spec_columns_first():
     assert KPI_COLUMNS[:6] == REQUIRED[:6] and "percent" in KPI_COLUMNS
+
+
+def test_points_changes_are_from_the_exact_fractions():
+    # Westmorland and Furness, accommodation, Q2 after Q1: 28 of 30 after 22 of 23 is
+    # 93.333...% - 95.652...% = -2.319 points, shown -2.3. The rounded percentages (93.3,
+    # 95.7) differ by 2.4, which is what a difference of the shown figures would say.
+    assert points((28, 30), (22, 23)) == Decimal("-2.3")
+    assert percent(28, 30) - percent(22, 23) == Decimal("-2.4")
+    assert points((1, 8), (0, 8)) == Decimal("12.5") and points((1, 0), (1, 2)) is None
+    # Half up, that is away from zero: 1 of 400 after 0 is +0.25, shown +0.3; and back, -0.3.
+    assert points((1, 400), (0, 1)) == Decimal("0.3") and points((0, 1), (1, 400)) == -Decimal(
+        "0.3"
+    )
+
+
+def test_the_wf_q2_suitable_change_is_shown_from_the_exact_fractions(plan):
+    table = kpi_table(plan, "accommodation").for_profile("board", 5)
+    q2 = rows(table, period="2023-24 Q2", measure="suitability", category="Suitable").iloc[0]
+    assert (q2["count"], q2["total"], q2["previous_count"]) == (28, 30, 22)
+    assert q2["percent_points_change"] == -2.3
+    assert q2["change_in_words"] == "▲ up 6 (-2.3 points)"
+
+
+def test_unknown_categories_are_their_own_row_last_and_counted_in_the_total(tmp_path):
+    shutil.copytree(ROOT / "data" / "national", tmp_path / "data" / "national")
+    shutil.copytree(ROOT / "params" / WF, tmp_path / "params" / WF)
+    shutil.copytree(ROOT / "data" / "local" / WF, tmp_path / "data" / "local" / WF)
+    path = tmp_path / "data" / "local" / WF / "kpis.csv"
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("2023-24 Q4,send,all,formal_plan,Not recorded,2\n")
+    mine = yjnb.open_plan(WF, params_dir=tmp_path / "params", data_dir=tmp_path / "data")
+    table = kpi_table(mine, "send").for_profile("board", 5)
+    plans = [label for label in table.view["Measure and category"] if "learning plan" in label]
+    assert plans[-2:] == ["Formal learning plan in place: Not recorded",
+                          "Formal learning plan in place: all children counted"]  # fmt: skip
+    q4 = rows(table, period="2023-24 Q4", measure="formal_plan").set_index("category")
+    assert q4.loc["Not recorded", "total"] == q4.loc["Yes", "total"]
+    assert q4.loc["Yes", "total"] == q4.loc["Yes", "count"] + q4.loc["No", "count"] + 2
+    heads = kpi_headlines(mine).for_profile("board", 5).view
+    send = heads[
+        heads["Key performance indicator"] == "KPI 3 Special educational needs and disabilities"
+    ]
+    latest = send.iloc[0]["Latest quarter (2023-24 Q4)"]
+    assert latest.endswith("; total includes 2 'Not recorded')"), latest
+
+
+def test_board_attendance_not_recorded_is_a_place_not_attended(tmp_path):
+    shutil.copytree(ROOT / "data" / "national", tmp_path / "data" / "national")
+    shutil.copytree(ROOT / "params" / WF, tmp_path / "params" / WF)
+    shutil.copytree(ROOT / "data" / "local" / WF, tmp_path / "data" / "local" / WF)
+    path = tmp_path / "data" / "local" / WF / "board_attendance.csv"
+    text = path.read_text(encoding="utf-8").replace(",absent", ",not_recorded", 1)
+    assert "not_recorded" in text
+    path.write_text(text, encoding="utf-8")
+    mine = yjnb.open_plan(WF, params_dir=tmp_path / "params", data_dir=tmp_path / "data")
+    table = board_kpi_table(mine)
+    year = rows(table, period="2023-24").set_index("category")
+    assert year.loc["not_recorded", "count"] == 1
+    assert year.loc["Total", "count"] == year.loc[list(BOARD_STATUSES), "count"].sum()
+    assert "Not recorded" in table.view["Status"].tolist()
+    # Without any, there is no such row.
+    plain = board_kpi_table(yjnb.open_plan(WF))
+    assert "Not recorded" not in plain.view["Status"].tolist()

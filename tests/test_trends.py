@@ -95,15 +95,17 @@ def test_comparison_chart_marks_each_class_by_shape(world, drawn):
     markers = {line["label"]: (line["marker"], line["face"]) for line in drawn[0]["lines"]
                if line["label"] and not line["label"].startswith("_")}  # fmt: skip
     assert markers["▼ Lower"][0] == "v"
-    assert markers["▲ Higher"][0] == "^"
     assert markers["● Similar"][0] == "o"
     assert markers["Not assessed (no interval)"] == ("D", "white")  # hollow
+    # Blackburn with Darwen's 5 first time entrants are too few to compare: a hollow square
+    assert markers["Not compared (fewer than 10 events)"] == ("s", "white")
     assert markers["Westmorland and Furness"][0] == "o"
     assert (
-        "Westmorland and Furness was statistically lower than 2, similar to 2, statistically "
-        "higher than 1 of the other areas." in chart.alt
+        "Westmorland and Furness was statistically lower than 2, similar to 2 of the other "
+        "areas." in chart.alt
     )
     assert "1 comparison was not assessed" in chart.alt
+    assert "1 comparison was not made: fewer than 10 events." in chart.alt
     assert chart.data.id == "comparison_chart_fte_rate"
 
 
@@ -116,15 +118,29 @@ def test_charts_are_deterministic(world):
 def test_no_figures_gives_an_empty_table_that_says_so(world, chart):
     result = chart(world[2], "reoffending_rate")
     assert isinstance(result, Table) and result.view.empty
-    assert "no figures are published" in result.to_html()
+    assert "no figures are published" not in result.to_html()
+    assert "are in yjnb&#39;s national data" in result.to_html()
 
 
-def test_bundled_authority_shows_published_rates_2016_to_2024():
+def test_bundled_authority_shows_published_rates_of_the_last_five_years():
+    # A 2024-25 plan: periods ending on or after 1 April 2019, so 2016 to 2018 are left out.
     config = load_plan(PROJECT_ROOT / "params", "warwickshire")
+    comparison = compare_authority(config, load_national(PROJECT_ROOT / "data"))
+    chart = trends.trend_chart(comparison, "fte_rate")
+    assert chart.title.endswith("2019 to 2024")
+    assert "Warwickshire fell from 149 in 2019 to 131 in 2024." in chart.alt
+    assert list(chart.data.view.columns[2:]) == [str(y) for y in range(2019, 2025)]
+    notes = " ".join(chart.data.notes)
+    assert "Figures for periods ending before 1 April 2019 are left out" in notes
+    neighbours = chart.data.view[chart.data.view["Comparison group"] == "Statistical neighbour"]
+    assert len(neighbours) == 10
+
+
+def test_history_years_brings_older_figures_back():
+    config = load_plan(PROJECT_ROOT / "params", "warwickshire").model_copy(
+        update={"history_years": 8}
+    )
     comparison = compare_authority(config, load_national(PROJECT_ROOT / "data"))
     chart = trends.trend_chart(comparison, "fte_rate")
     assert chart.title.endswith("2016 to 2024")
     assert "Warwickshire fell from 333 in 2016 to 131 in 2024." in chart.alt
-    assert list(chart.data.view.columns[2:]) == [str(y) for y in range(2016, 2025)]
-    neighbours = chart.data.view[chart.data.view["Comparison group"] == "Statistical neighbour"]
-    assert len(neighbours) == 10

@@ -3,7 +3,9 @@
 SPEC section 5: an aggregate area (a YJS made of several local authorities, a police force
 area, a region, the nation) uses its own published row where one exists; where it does not,
 the count is the sum of its members, and the output says how many. Where both exist and
-disagree, a data-quality warning names the area, measure, period and both figures.
+disagree, a data-quality warning names the area, measure, period, both figures and each
+member's; where some members have no figure, so that the check cannot be made, the warning
+names them.
 
 :class:`AreaCounts` does this for every count measure of ``counts.csv``;
 :mod:`yjnb.indicators` builds the indicators on it, and :func:`resolve_counts` serves tables
@@ -20,8 +22,10 @@ many counts by YJS only, it is also tried as its YJSs in place of their authorit
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 
@@ -119,6 +123,8 @@ class AreaCounts:
             self.exact.setdefault((area, measure, start, end), (value, source))
             self.periods_of[measure].add((start, end))
         self.warnings: list[tuple[str, Problem]] = []
+        # checks not made, by area, measure and missing members: the periods and figures
+        self._unchecked: dict[tuple, list[str]] = defaultdict(list)
         self._counts: dict[tuple, Figure | None] = {}
 
     def check_codes(self, codes: list[str]) -> None:
@@ -138,8 +144,19 @@ class AreaCounts:
         )
 
     def warnings_about(self, codes: list[str]) -> list[Problem]:
-        """The warnings about the given areas, once each, in the order found."""
+        """The warnings about the given areas, once each, in the order found.
+
+        Checks not made for the same reason in several periods are one warning, which lists
+        the periods.
+        """
         wanted = set(codes)
+        for (code, what, members, missing), periods in self._unchecked.items():
+            names = ", ".join(self.areas[m]["name"] for m in missing)
+            verb = "has" if len(missing) == 1 else "have"
+            self.warn(code, f"{what} for {', '.join(periods)} is not checked against its "
+                            f"{members} member areas: {len(missing)} of them {verb} no figure "
+                            f"({names})")  # fmt: skip
+        self._unchecked.clear()
         return list(dict.fromkeys(p for code, p in self.warnings if code in wanted))
 
     def is_type(self, code: str, kind: str) -> bool:
@@ -189,21 +206,56 @@ class AreaCounts:
             self._counts[key] = self._sum(code, measure, start, end)
             return self._counts[key]
         self._counts[key] = Figure(own[2], (own[3],), 0, own[0], own[1])
-        total = self._sum(code, measure, own[0], own[1])
-        if total is not None and abs(total.value - own[2]) > 0.5:
-            self.warn(code, f"published {measure} for {period_text(*own[:2])} is "
-                            f"{number_text(own[2])}, but its {total.members} member areas sum "
-                            f"to {number_text(total.value)}")  # fmt: skip
+        split = self.split(code, lambda m: self.count(m, measure, own[0], own[1]))
+        if split is not None:
+            period = period_text(*own[:2])
+            members, figures = split
+            values = [f.value if f else None for f in figures]
+            if None in values:
+                self.unchecked(code, f"published {measure}", period, own[2], members, values)
+            elif abs(sum(values) - own[2]) > 0.5:
+                self.warn(code, f"published {measure} for {period} is {number_text(own[2])}, "
+                                f"but its {len(members)} "
+                                f"member areas sum to {number_text(sum(values))} "
+                                f"({self.listing(members, values)})")  # fmt: skip
         return self._counts[key]
 
-    def _sum(self, code: str, measure: str, start: str, end: str) -> Figure | None:
+    def split(self, code: str, get: Callable[[str], Any]) -> tuple[list, list] | None:
+        """An aggregate's members and what ``get`` finds for each (None where nothing).
+
+        The first way of splitting it (:meth:`partitions`) whose members all have a figure;
+        failing that, the one with fewest missing; None for an area that is not an aggregate.
+        """
+        best = None
         for members in self.partitions(code):
-            figures = [self.count(m, measure, start, end) for m in members]
-            if all(f is not None for f in figures):
-                sources = tuple(dict.fromkeys(s for f in figures for s in f.sources))
-                total = sum(f.value for f in figures)
-                return Figure(total, sources, len(members), start, end)
-        return None
+            figures = [get(m) for m in members]
+            missing = sum(f is None for f in figures)
+            if best is None or missing < best[2]:
+                best = (members, figures, missing)
+            if not missing:
+                break
+        return None if best is None else (best[0], best[1])
+
+    def listing(self, members: list[str], values: list[float | None]) -> str:
+        """Members with their figures, as warnings quote them: 'Cumberland 20, ...'."""
+        return ", ".join(
+            f"{self.areas[m]['name']} {'none' if v is None else number_text(v)}"
+            for m, v in zip(members, values, strict=True)
+        )
+
+    def unchecked(self, code: str, what: str, period: str, figure: float, members, values):
+        """Note that an aggregate's figure is not checked, for the members with none."""
+        missing = tuple(m for m, v in zip(members, values, strict=True) if v is None)
+        key = (code, what, len(members), missing)
+        self._unchecked[key].append(f"{period} ({number_text(figure)})")
+
+    def _sum(self, code: str, measure: str, start: str, end: str) -> Figure | None:
+        split = self.split(code, lambda m: self.count(m, measure, start, end))
+        if split is None or any(f is None for f in split[1]):
+            return None
+        members, figures = split
+        sources = tuple(dict.fromkeys(s for f in figures for s in f.sources))
+        return Figure(sum(f.value for f in figures), sources, len(members), start, end)
 
 
 def resolve_counts(

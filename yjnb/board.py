@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from yjnb.charts import Chart, new_figure, palette, render
+from yjnb.errors import in_words
 from yjnb.kpis import Periods, figure, kpi_periods, quarter_before, quarter_of
 from yjnb.periods import period_label
 from yjnb.schemas import BOARD_STATUSES
@@ -33,6 +34,7 @@ STATUS_WORDS = {
     "deputy": "Deputy attended",
     "apologies": "Apologies sent",
     "absent": "Absent",
+    "not_recorded": "Not recorded",
 }
 ATTENDED = ("present", "deputy")
 ATTENDED_LABEL = "Attended (in person or by deputy)"
@@ -99,7 +101,9 @@ def board_kpi_table(plan: Plan) -> Table:
     board, periods = _meetings(plan)
     cells = _cells(board, periods)
     records, view = [], []
-    for status in (*BOARD_STATUSES, "attended", "Total"):
+    # Not recorded is a row only where some attendance was not recorded.
+    statuses = [s for s in BOARD_STATUSES if s != "not_recorded" or s in set(board["status"])]
+    for status in (*statuses, "attended", "Total"):
         label = STATUS_WORDS.get(status, ATTENDED_LABEL if status == "attended" else "All places")
         row = {"Status": label}
         for period in [*periods.quarters, periods.year]:
@@ -228,7 +232,7 @@ def board_chart(plan: Plan) -> Chart:
         lowest = min(shown)
         least = [p for p, v in zip(partners, shown, strict=True) if v == lowest]
         alt += f". {len(every)} attended every meeting; the lowest, {lowest}%, was "
-        alt += f"{_and(least)}."
+        alt += f"{in_words(least)}."
     title = f"{TITLE}: meetings attended by each partner, {periods.year}"
     return render(fig, "board_attendance", title, alt, table)
 
@@ -236,10 +240,6 @@ def board_chart(plan: Plan) -> Chart:
 def _figure(cells: Cells, key: tuple, periods: Periods, period: str | None) -> dict:
     # Places by status are shares of all places; "attended" overlaps present and deputy.
     return figure(cells, key, periods.previous.get(period), exclusive=key[-1] != "Total")
-
-
-def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _day(date: pd.Timestamp) -> str:

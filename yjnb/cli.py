@@ -52,14 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="rebuild authorities whose inputs, notebooks and yjnb are unchanged since their "
         "last build (by default those are reused)",
     )
+    run.add_argument("--strict", action="store_true", help=STRICT_HELP)
 
     validate = commands.add_parser("validate", help="check every input; writes nothing")
     _selectors(validate)
-    validate.add_argument(
-        "--strict",
-        action="store_true",
-        help="treat warnings (such as a missing narrative file) as errors",
-    )
+    validate.add_argument("--strict", action="store_true", help=STRICT_HELP)
 
     new = commands.add_parser("new", help="scaffold params/SLUG and data/local/SLUG")
     new.add_argument("slug")
@@ -121,6 +118,7 @@ def _run(args: argparse.Namespace, workspace: Workspace) -> int:
         profiles=profiles,
         engine=args.engine,
         force=args.force,
+        strict=args.strict,
     )
     print(summary.report())
     for page in summary.index_pages:
@@ -140,7 +138,9 @@ def _validate(args: argparse.Namespace, workspace: Workspace) -> int:
         f"Checked {len(slugs)} authorities: {len(errors)} errors, "
         f"{len(problems) - len(errors)} warnings."
     )
-    return 1 if errors else 0
+    if args.strict and problems and not errors:
+        print("--strict: the warnings above fail the check.")
+    return 1 if errors or (args.strict and problems) else 0
 
 
 def _new(args: argparse.Namespace, workspace: Workspace) -> int:
@@ -173,6 +173,10 @@ def _import(args: argparse.Namespace, workspace: Workspace) -> int:
     return 0
 
 
+STRICT_HELP = (
+    "fail on warnings too: data-quality notes (figures that disagree with one another, "
+    "stated totals that are not the sum of their parts) and missing narrative files"
+)
 IMPORT_KINDS = {
     "lait": "a DfE Local Authority Interactive Tool long-format download (.csv, .xlsx, .ods)",
     "yjb": "a YJB local-level open data table (.ods, .xlsx, .csv)",

@@ -9,7 +9,15 @@ import pandas as pd
 from yjnb import reuse
 from yjnb.config import PlanConfig
 from yjnb.errors import Problem
-from yjnb.indicators import INDICATORS, compare, compute_indicators, format_value
+from yjnb.indicators import (
+    INDICATORS,
+    INTERVAL_METHODS,
+    SMALL_COUNT,
+    compare,
+    compute_indicators,
+    format_limit,
+    format_value,
+)
 from yjnb.load import NationalData
 from yjnb.periods import period_label
 from yjnb.tables import Table
@@ -30,14 +38,26 @@ MEASURE_LABELS = {
     "reoffenders": "Children who reoffended",
     "reoffences": "Reoffences",
 }
-NOT_PUBLISHED = "not published"
+NOT_IN_DATA = "not in yjnb's national data"
 ALWAYS_LISTED = ("authority", "pcc", "region", "nation")
+OTHER_PERIOD = "other period"
 CLASS_WORDS = {
     "lower": "▼ Lower",
     "similar": "● Similar",
     "higher": "▲ Higher",
     "not assessed": "Not assessed (no interval)",
+    "too few": f"Not compared (fewer than {SMALL_COUNT} events)",
+    OTHER_PERIOD: "Not compared (other period)",
 }
+# How the published figures of each indicator are brought into data/national/counts.csv.
+IMPORT_HINTS = {
+    "fte_rate": "import the DfE LAIT FirstYJS download with `yjnb import lait FILE`",
+    "custody_rate": "import the YJB local-level Outcome table with `yjnb import yjb FILE`",
+}
+OTHER_IMPORT = (
+    "add the YJB's published counts to data/national/counts.csv (docs/indicators.md; "
+    "`yjnb import yjb` and `yjnb import lait` do not read them)"
+)
 INDICATOR_COLUMNS = [
     "area_code",
     "area_name",
@@ -66,6 +86,8 @@ class Comparison:
     table: pd.DataFrame
     warnings: list[Problem]
     names: dict[str, str] = field(default_factory=dict)  # area code -> name, every role
+    since: str = ""  # ISO date: periods ending before it are left out
+    older: frozenset[str] = frozenset()  # indicators with figures left out for their age
 
     def latest(self, indicator: str) -> pd.DataFrame:
         """Rows for the indicator's latest period with a value for the authority.
@@ -153,11 +175,44 @@ def _nation_of(area: pd.Series, national: NationalData) -> str | None:
     return None
 
 
+def earliest_end(config: PlanConfig) -> str:
+    """The ISO date before which a period is too old to show: ``history_years`` before the plan.
+
+    A 2024-25 plan with the default of 5 shows periods ending on or after 1 April 2019, the
+    start of 2019-20: calendar year 2019 and financial year 2019-20 are shown, 2018-19 not.
+    """
+    return f"{int(config.year[:4]) - config.history_years}-04-01"
+
+
+def since_text(comparison: Comparison) -> str:
+    """The oldest period end shown, in words: 'since April 2019'."""
+    return f"since April {comparison.since[:4]}" if comparison.since else ""
+
+
+def import_hint(indicator: str) -> str:
+    """How to bring an indicator's published figures into yjnb's national data."""
+    return IMPORT_HINTS.get(indicator, OTHER_IMPORT)
+
+
 @reuse.by_identity
 def compare_authority(config: PlanConfig, national: NationalData) -> Comparison:
-    """Compute every indicator for the authority and its comparators."""
+    """Compute every indicator for the authority and its comparators, recent periods only.
+
+    Periods ending before :func:`earliest_end` are left out (plan.yaml ``history_years``),
+    and so are the checks of their figures.
+    """
     roles = comparator_roles(config, national)
-    result = compute_indicators(national.counts, national.areas, area_codes=list(roles))
+    since = earliest_end(config)
+    result = compute_indicators(
+        national.counts, national.areas, area_codes=list(roles), since=since
+    )
+    counts = national.counts
+    old = counts[counts["area_code"].isin(list(roles)) & (counts["period_end"] < since)]
+    older = frozenset(
+        key
+        for key, spec in INDICATORS.items()
+        if old["measure"].isin([spec.numerator, spec.published_measure]).any()
+    )
     table = result.table.copy()
     table["role"] = table["area_code"].map(roles)
     order = {code: i for i, code in enumerate(roles)}
@@ -168,32 +223,51 @@ def compare_authority(config: PlanConfig, national: NationalData) -> Comparison:
     ).reset_index(drop=True)
     name = national.area(config.area_code)["name"]
     names = {code: national.area(code)["name"] for code in roles}
-    return Comparison(config.area_code, name, roles, table, list(result.warnings), names)
+    return Comparison(
+        config.area_code, name, roles, table, list(result.warnings), names, since, older
+    )
 
 
 def comparison_table(comparison: Comparison, indicator: str) -> Table:
     """The authority against every comparator for an indicator's latest period.
 
-    Every comparator is listed, in the order of :func:`comparator_roles`; one with no figure
-    for the period says so ("Not published") rather than dropping out of the table.
+    Every comparator is listed, in the order of :func:`comparator_roles`. One with no figure
+    for the period shows its latest figure with its own period beside it, not compared; the
+    police force area, region and nation with no figure at all say so ("Not in yjnb's
+    data"); neighbours and chosen comparators with none are named in a note.
     """
     spec = INDICATORS[indicator]
-    rows = _every_comparator(comparison, comparison.latest(indicator))
+    rows = _every_comparator(comparison, indicator, comparison.latest(indicator))
+    caption = f"{spec.label}, {comparison.authority_name} and comparators"
+    if rows.empty:
+        return Table(
+            id=f"comparison_{indicator}",
+            caption=f"{caption}, {since_text(comparison) or 'every period'}",
+            data=rows.reindex(columns=INDICATOR_COLUMNS + ["authority_compared"]),
+            view=pd.DataFrame(),
+            empty=no_figures_text(comparison, indicator),
+        )
+    period = period_label(*_dates(rows))
+    same = rows["period_end"].eq(rows["period_end"].iloc[0]).to_numpy()
     own = rows[(rows["area_code"] == comparison.authority_code) & rows["value"].notna()]
     own_row = own.iloc[0] if not own.empty else None
     classes = [
         ""
         if r["area_code"] == comparison.authority_code or own_row is None or pd.isna(r["value"])
-        else compare(own_row, r)
-        for _, r in rows.iterrows()
+        else (compare(own_row, r) if here else OTHER_PERIOD)
+        for (_, r), here in zip(rows.iterrows(), same, strict=True)
     ]
     data = rows.assign(authority_compared=classes)[INDICATOR_COLUMNS + ["authority_compared"]]
-    period = period_label(*_dates(rows)) if not rows.empty else "no published period"
     versus = f"{comparison.authority_name} compared with this area"
+    columns = {
+        "Area": rows["area_name"],
+        "Comparison group": rows["role"].map(ROLE_LABELS),
+    }
+    if not same.all():
+        columns["Period"] = [_label(r) for _, r in rows.iterrows()]
     view = pd.DataFrame(
-        {
-            "Area": rows["area_name"],
-            "Comparison group": rows["role"].map(ROLE_LABELS),
+        columns
+        | {
             MEASURE_LABELS[spec.numerator]: [_count(v) for v in rows["numerator"]],
             MEASURE_LABELS[spec.denominator]: [_count(v) for v in rows["denominator"]],
             f"{spec.label} ({spec.unit})": [
@@ -212,32 +286,86 @@ def comparison_table(comparison: Comparison, indicator: str) -> Table:
         "area overlap (similar) or not. Figures published without counts have no interval, so "
         "they are not assessed.",
     ]
-    if own_row is None and not rows.empty:
-        notes.append(f"{comparison.authority_name} has no published figure for this period.")
+    if rows["ci_lower"].notna().any():
+        notes.append(methods_note(indicator))
+    if own_row is None:
+        notes.append(f"{comparison.authority_name} has no figure for this period in yjnb's "
+                     "national data.")  # fmt: skip
+    elsewhere = rows.loc[~same & rows["value"].notna(), "area_name"].tolist()
+    if elsewhere:
+        notes.append(f"{', '.join(elsewhere)}: no figure for {period} in yjnb's national data, so "
+                     "the latest figure is shown for its own period (Period column) and not "
+                     "compared with this service.")  # fmt: skip
     absent = [
         comparison.names.get(code, code)
         for code, role in comparison.roles.items()
         if role not in ALWAYS_LISTED and code not in set(rows["area_code"])
     ]
-    if absent and not rows.empty:
-        notes.append(f"No published figure for this period: {', '.join(absent)}.")
-    if rows["basis"].eq(NOT_PUBLISHED).any():
-        notes.append("Not published: no figure for the area and period, and none can be "
-                     "summed from its member areas.")  # fmt: skip
+    if absent:
+        notes.append(f"Not in yjnb's national data for this period: {', '.join(absent)}.")
+    if rows["basis"].eq(NOT_IN_DATA).any() or absent:
+        notes.append("Not in yjnb's data: data/national/counts.csv has no figure for the area "
+                     "and period, and none can be summed from its member areas. To add the "
+                     f"published figures, {import_hint(indicator)}.")  # fmt: skip
     notes += [
         f"{name}: {basis}."
         for name, basis in zip(rows["area_name"], rows["basis"], strict=True)
         if basis.startswith("computed from")
     ]
+    notes += older_note(comparison, indicator)
+    view_columns = list(view.columns)
+    first_number = view_columns.index(MEASURE_LABELS[spec.numerator])
     return Table(
         id=f"comparison_{indicator}",
-        caption=f"{spec.label}, {comparison.authority_name} and comparators, {period}",
+        caption=f"{caption}, {period}",
         data=data.reset_index(drop=True),
         view=view.reset_index(drop=True),
-        numeric=tuple(view.columns[2:6]),
+        numeric=tuple(view_columns[first_number : first_number + 4]),
         notes=tuple(notes),
         source="; ".join(sorted(set(rows["source"].dropna()) - {""})),
         highlight=tuple(rows["area_code"] == comparison.authority_code),
+    )
+
+
+def methods_note(indicator: str) -> str:
+    """The interval method and the small-number rule, as a table note."""
+    return (
+        f"{interval_note([indicator])} A figure counting fewer than {SMALL_COUNT} events is "
+        "shown with its interval but not compared: with so few, a difference cannot be told "
+        "from chance (the Fingertips public health technical guidance calculates no directly "
+        "standardised rate from fewer than 10 events)."
+    )
+
+
+def interval_note(indicators: list[str]) -> str:
+    """The interval methods of some indicators, as a table note."""
+    methods = [INTERVAL_METHODS[INDICATORS[key].interval] for key in indicators]
+    if len(methods) == 1:
+        return f"Methods: 95% confidence intervals are {methods[0]}."
+    each = "; ".join(
+        f"{INDICATORS[key].label.lower()}, {method}"
+        for key, method in zip(indicators, methods, strict=True)
+    )
+    return f"Methods: 95% confidence intervals: {each}."
+
+
+def older_note(comparison: Comparison, indicator: str) -> list[str]:
+    """A note that figures older than the plan's history were left out, if any were."""
+    if indicator not in comparison.older:
+        return []
+    return [
+        f"Figures for periods ending before 1 April {comparison.since[:4]} are left out as "
+        "older than the plan's history (plan.yaml `history_years`)."
+    ]
+
+
+def no_figures_text(comparison: Comparison, indicator: str) -> str:
+    """The sentence shown where no area compared has a figure for an indicator."""
+    older = "".join(" " + note for note in older_note(comparison, indicator))
+    return (
+        f"no figures {since_text(comparison)} for {comparison.authority_name} or its "
+        f"comparators are in yjnb's national data.{older} To add the published figures, "
+        f"{import_hint(indicator)}."
     )
 
 
@@ -253,30 +381,43 @@ def indicators_table(comparison: Comparison) -> Table:
     )
 
 
-def _every_comparator(comparison: Comparison, rows: pd.DataFrame) -> pd.DataFrame:
-    """The latest-period rows, with a 'not published' row for each main comparator lacking one.
+def _every_comparator(comparison: Comparison, indicator: str, rows: pd.DataFrame) -> pd.DataFrame:
+    """The latest-period rows, then for each comparator without one its own latest figure.
 
-    The authority, its police force area, region and nation are always listed; statistical
-    neighbours and chosen comparators without a figure are named in a note instead.
+    A comparator with no figure at all is listed as not in yjnb's national data if it is
+    the authority, its police force area, region or nation; other comparators without one
+    are named in a note instead.
     """
     if rows.empty:
         return rows
     first = rows.iloc[0]
     present = set(rows["area_code"])
+    table = comparison.table
+    have = table[(table["indicator"] == indicator) & table["value"].notna()]
+    others = have[~have["area_code"].isin(present)].sort_values("period_end").groupby("area_code")
     names = dict(zip(comparison.table["area_code"], comparison.table["area_name"], strict=True))
     names |= comparison.names
+    elsewhere = others.tail(1)
+    shown = present | set(elsewhere["area_code"])
     missing = [
-        {"area_code": code, "area_name": names.get(code, code), "indicator": first["indicator"],
+        {"area_code": code, "area_name": names.get(code, code), "indicator": indicator,
          "period_start": first["period_start"], "period_end": first["period_end"],
-         "unit": first["unit"], "basis": NOT_PUBLISHED, "role": role, "source": ""}
+         "unit": first["unit"], "basis": NOT_IN_DATA, "role": role, "source": ""}
         for code, role in comparison.roles.items()
-        if code not in present and role in ALWAYS_LISTED
+        if code not in shown and role in ALWAYS_LISTED
     ]  # fmt: skip
-    if not missing:
+    if elsewhere.empty and not missing:
         return rows
     order = {code: i for i, code in enumerate(comparison.roles)}
-    combined = pd.concat([rows, pd.DataFrame(missing)], ignore_index=True)
+    combined = pd.concat(
+        [frame for frame in (rows, elsewhere, pd.DataFrame(missing)) if not frame.empty],
+        ignore_index=True,
+    )
     return combined.sort_values("area_code", key=lambda s: s.map(order), kind="stable")
+
+
+def _label(row: pd.Series) -> str:
+    return period_label(*_dates(pd.DataFrame([row])))
 
 
 def _dates(rows: pd.DataFrame) -> tuple:
@@ -289,8 +430,8 @@ def _count(value: float) -> str:
 
 
 def _value(indicator: str, value: float, basis: str) -> str:
-    if basis == NOT_PUBLISHED:
-        return "Not published"
+    if basis == NOT_IN_DATA:
+        return "Not in yjnb's data"
     return "—" if pd.isna(value) else shown_value(indicator, value, basis)
 
 
@@ -316,7 +457,7 @@ def published_decimals(value: float) -> int:
 def _interval(indicator: str, lower: float, upper: float) -> str:
     if pd.isna(lower) or pd.isna(upper):
         return "—"
-    return f"{format_value(indicator, lower)} to {format_value(indicator, upper)}"
+    return f"{format_limit(indicator, lower)} to {format_limit(indicator, upper)}"
 
 
 def population_table(comparison: Comparison, national: NationalData) -> Table:

@@ -119,6 +119,13 @@ class PlanConfig(BaseModel):
     suppression_threshold: int = Field(
         default=5, ge=1, description="Public profile: counts from 1 to this are shown as [c]."
     )
+    history_years: int = Field(
+        default=5,
+        ge=1,
+        description="Section 4: national figures for periods ending before the financial year "
+        "this many years before the plan year are left out of tables and charts (default 5: "
+        "a 2024-25 plan shows periods ending on or after 1 April 2019).",
+    )
     illustrative: list[str] = Field(
         default_factory=list,
         description="Inputs invented for demonstration: local file stems (e.g. 'kpis'), "

@@ -46,6 +46,11 @@ class InputError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+def in_words(items: list[str]) -> str:
+    """Items as a sentence lists them: ``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def display_path(path: Path | str, root: Path | None = None) -> str:
     """Path as shown in messages: relative to ``root`` where possible."""
     path = Path(path)

@@ -19,8 +19,11 @@ period contains the indicator period's end date (the latest-starting one if seve
 Intervals
 ---------
 Proportions (the binary reoffending rate) carry a Wilson score interval; rates and
-reoffences per reoffender or per child carry the exact (Garwood) Poisson interval of the
-numerator count, divided by the denominator, which is treated as known.
+reoffences per child carry the exact (Garwood) Poisson interval of the numerator count,
+divided by the denominator, which is treated as known. Reoffences per reoffender cannot be
+below 1 (each reoffender has at least one reoffence): its interval is 1 plus the exact
+Poisson interval of the reoffences beyond each reoffender's first, per reoffender
+(:data:`INTERVAL_METHODS` names each in words for the pages).
 
 Comparison method
 -----------------
@@ -34,11 +37,19 @@ differences). Two figures whose intervals overlap can still differ significantly
 ``similar`` means "no clear evidence of a difference", not "the same". Where either figure
 has no interval (a published rate without counts) the result is ``not assessed``.
 
+Small numbers: a figure computed from fewer than :data:`SMALL_COUNT` events (its numerator:
+first time entrants, custodial sentences, reoffenders, reoffences) is shown with its
+interval but not classed, ``too few``. The threshold is the one below which the Fingertips
+public health technical guidance does not calculate a directly standardised rate, its
+interval being unreliable; here it keeps a handful of events from being called a difference.
+
 Data-quality warnings (``IndicatorResult.warnings``) are raised where a published rate
 disagrees with the rate computed from the counts by more than half a unit in the last
 published decimal place, where an aggregate's published count disagrees with the sum of
 its members, where a percentage exceeds 100, and where an aggregate's rate lies outside
-the range of all its members' rates by more than rounding.
+the range of all its members' rates by more than rounding; each names the members and
+their figures. Where some members have no figure, so that the check cannot be made, the
+warning names them.
 """
 
 from __future__ import annotations
@@ -55,6 +66,13 @@ from yjnb.aggregates import POPULATION, AreaCounts, half_unit, number_text, peri
 from yjnb.errors import Problem
 
 NOT_AVAILABLE = "[x]"  # the GSS symbol for "not available"
+SMALL_COUNT = 10  # fewer events than this: shown, not classed lower, similar or higher
+INTERVAL_METHODS = {
+    "wilson": "the Wilson score interval",
+    "poisson": "the exact (Garwood) Poisson interval of the count, divided by the denominator",
+    "poisson_above_one": "1 plus the exact (Garwood) Poisson interval of the reoffences "
+    "beyond each reoffender's first, per reoffender (so never below 1)",
+}
 
 
 @dataclass(frozen=True)
@@ -68,7 +86,7 @@ class Indicator:
     multiplier: float
     unit: str
     published_measure: str | None
-    interval: str | None  # "wilson" | "poisson" | None
+    interval: str | None  # a key of INTERVAL_METHODS, or None
     decimals: int  # for display, see format_value
 
 
@@ -82,7 +100,7 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("reoffending_rate", "Reoffending rate (binary)", "reoffenders",
                   "reoffending_cohort", 100, "%", "reoffending_rate", "wilson", 1),
         Indicator("reoffences_per_reoffender", "Reoffences per reoffender", "reoffences",
-                  "reoffenders", 1, "reoffences per reoffender", None, "poisson", 2),
+                  "reoffenders", 1, "reoffences per reoffender", None, "poisson_above_one", 2),
         Indicator("reoffences_per_child", "Reoffences per child in cohort", "reoffences",
                   "reoffending_cohort", 1, "reoffences per child in cohort", None, "poisson", 2),
     )
@@ -178,6 +196,29 @@ def format_value(indicator: str, value: float) -> str:
     decimals = _indicator(indicator).decimals
     if value is None or pd.isna(value):
         return NOT_AVAILABLE
+    return _rounded(value, decimals)
+
+
+def format_limit(indicator: str, value: float) -> str:
+    """Format a confidence limit as :func:`format_value` does, but never ``0.00`` if positive.
+
+    A positive limit that would round to zero at the indicator's decimal places is given to
+    the first decimal place that shows it: one custodial sentence among 19,101 children is
+    0.05 per 1,000, 0.001 to 0.29, not 0.00 to 0.29.
+    """
+    if value is None or pd.isna(value):
+        return NOT_AVAILABLE
+    return limit_text(value, _indicator(indicator).decimals)
+
+
+def limit_text(value: float, decimals: int) -> str:
+    """A positive number to ``decimals`` places, or more until it no longer reads as zero."""
+    while 0 < value and Decimal(_rounded(value, decimals).replace(",", "")) == 0:
+        decimals += 1
+    return _rounded(value, decimals)
+
+
+def _rounded(value: float, decimals: int) -> str:
     exact = Decimal(repr(float(value)))  # the shortest decimal that reads back as the float
     rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return f"{rounded + 0:,.{decimals}f}"  # + 0 turns -0.0 into 0.0
@@ -194,12 +235,15 @@ def compare(authority: pd.Series | Mapping, comparator: pd.Series | Mapping) -> 
     Returns
     -------
     str
-        ``lower``, ``similar`` or ``higher`` (see the module docstring for the method), or
-        ``not assessed`` when either interval is missing.
+        ``lower``, ``similar`` or ``higher`` (see the module docstring for the method);
+        ``not assessed`` when either interval is missing; ``too few`` when either figure
+        counts fewer than :data:`SMALL_COUNT` events.
     """
     own, other = _interval(authority), _interval(comparator)
     if own is None or other is None:
         return "not assessed"
+    if is_small(authority) or is_small(comparator):
+        return "too few"
     if own[1] < other[0]:
         return "lower"
     if own[0] > other[1]:
@@ -207,11 +251,18 @@ def compare(authority: pd.Series | Mapping, comparator: pd.Series | Mapping) -> 
     return "similar"
 
 
+def is_small(row: pd.Series | Mapping) -> bool:
+    """Whether a row of the indicator table counts fewer than :data:`SMALL_COUNT` events."""
+    numerator = row.get("numerator")
+    return numerator is not None and not pd.isna(numerator) and numerator < SMALL_COUNT
+
+
 def compute_indicators(
     counts: pd.DataFrame,
     areas: pd.DataFrame,
     area_codes: list[str] | None = None,
     indicators: list[str] | None = None,
+    since: str | None = None,
 ) -> IndicatorResult:
     """Compute indicators for areas, with intervals, basis and data-quality warnings.
 
@@ -227,6 +278,8 @@ def compute_indicators(
         The areas to report, in this order; default every area in ``areas``.
     indicators : list of str, optional
         Keys of :data:`INDICATORS`, in this order; default all.
+    since : str, optional
+        An ISO date: periods ending before it are left out, and not checked.
 
     Returns
     -------
@@ -242,6 +295,8 @@ def compute_indicators(
     for code in codes:
         for ind in chosen:
             for start, end in calc.periods(ind):
+                if since and end < since:
+                    continue
                 row = calc.indicator(code, ind, start, end)
                 if row is not None:
                     rows.append(row)
@@ -319,24 +374,35 @@ class _Calculator(AreaCounts):
         if ind.unit == "%" and value > 100 + tolerance:
             self.warn(code, f"{ind.key} for {period_text(start, end)} is {number_text(value)}%, "
                             "over 100%")  # fmt: skip
-        self._check_range(code, ind, start, end, value, tolerance)
+        own = not row["basis"].startswith("computed from")
+        self._check_range(code, ind, start, end, value, tolerance, own)
         return row
 
-    def _check_range(self, code, ind, start, end, value: float, tolerance: float) -> None:
-        """Warn if an aggregate lies outside all its members' values by more than rounding."""
-        for members in self.partitions(code):
-            rows = [self.indicator(m, ind, start, end) for m in members]
-            if any(r is None for r in rows):
-                continue
-            values = [r["value"] for r in rows]
-            margin = max([tolerance] + [half_unit(r["value"]) for r in rows
-                                        if r["basis"] == "published"])  # fmt: skip
-            if not min(values) - margin <= value <= max(values) + margin:
-                self.warn(code, f"{ind.key} for {period_text(start, end)} is "
-                                f"{number_text(value)}, outside the range of its {len(rows)} "
-                                f"member areas ({number_text(min(values))} to "
-                                f"{number_text(max(values))})")  # fmt: skip
+    def _check_range(
+        self, code, ind, start, end, value: float, tolerance: float, own: bool
+    ) -> None:
+        """Warn if an aggregate lies outside all its members' values by more than rounding.
+
+        Where the aggregate has a figure of its own and some members have none, the warning
+        says the check was not made and names them.
+        """
+        split = self.split(code, lambda m: self.indicator(m, ind, start, end))
+        if split is None:
             return
+        members, rows = split
+        values = [None if r is None else r["value"] for r in rows]
+        if None in values:
+            if own:
+                self.unchecked(code, ind.key, period_text(start, end), value, members, values)
+            return
+        margin = max([tolerance] + [half_unit(r["value"]) for r in rows
+                                    if r["basis"] == "published"])  # fmt: skip
+        if not min(values) - margin <= value <= max(values) + margin:
+            self.warn(code, f"{ind.key} for {period_text(start, end)} is {number_text(value)}, "
+                            "outside the range of its "
+                            f"{len(rows)} member areas ({number_text(min(values))} to "
+                            f"{number_text(max(values))}: "
+                            f"{self.listing(members, values)})")  # fmt: skip
 
 
 def _ci(ind: Indicator, numerator: float, denominator: float) -> tuple[float, float]:
@@ -346,4 +412,7 @@ def _ci(ind: Indicator, numerator: float, denominator: float) -> tuple[float, fl
     if ind.interval == "poisson":
         lower, upper = poisson_interval(numerator)
         return lower / denominator * ind.multiplier, upper / denominator * ind.multiplier
-    return math.nan, math.nan  # no Wilson interval for an impossible proportion
+    if ind.interval == "poisson_above_one" and numerator >= denominator:
+        lower, upper = poisson_interval(numerator - denominator)
+        return 1 + lower / denominator, 1 + upper / denominator
+    return math.nan, math.nan  # no interval for an impossible figure

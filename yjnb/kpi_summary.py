@@ -28,6 +28,7 @@ from yjnb.kpis import (
     rate,
     rate_text,
 )
+from yjnb.schemas import is_unknown
 from yjnb.shown import NOT_REPORTED, change_words, percent_text
 from yjnb.suppress import SUPPRESSED, Cells, Protected
 from yjnb.tables import Table
@@ -53,11 +54,29 @@ def kpi_headlines(plan: Plan) -> Protected:
 
 
 def _of(shown: dict[str, Any]) -> str:
-    """``22 of 23 (95.7%)``; the count alone where it is not a share of a total."""
+    """``22 of 23 (95.7%)``; the count alone where it is not a share of a total.
+
+    Where the total counts children recorded as unknown, it says how many: ``12 of 25
+    (48.0%; total includes 1 'Not known')``.
+    """
     if shown["percent"] is None and not shown["percent_hidden"]:
         return shown["count_text"]
     share = percent_text(shown["percent"], shown["percent_hidden"])
+    unknown = shown.get("unknown", [])
+    if unknown:
+        share += "; total includes " + " and ".join(f"{n} '{label}'" for label, n in unknown)
     return f"{shown['count_text']} of {shown['total_text']} ({share})"
+
+
+def _unknown(cells: Cells, key: tuple, labels: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The unknown categories counted in the total of ``key``'s measure, as shown."""
+    kpi, period, cohort, measure, _ = key
+    found = []
+    for label in labels:
+        part = (kpi, period, cohort, measure, label)
+        if part in cells and cells.value(part) != 0:
+            found.append((label, cells.text(part)))
+    return found
 
 
 def _headline_rows(cells: Cells, frame: pd.DataFrame, periods: Periods) -> list[dict]:
@@ -73,7 +92,10 @@ def _headline_rows(cells: Cells, frame: pd.DataFrame, periods: Periods) -> list[
                     if spec.kpi == "ete":
                         label += f" ({cohort_label(cohort)})"
                     key = (headline["category"], cohort)
-                    rows.append(_row(cells, spec, measure, key, label, periods, headline["of"]))
+                    labels = mine.loc[mine["measure"] == measure, "category"]
+                    unknown = tuple(dict.fromkeys(c for c in labels if is_unknown(c)))
+                    of = headline["of"]
+                    rows.append(_row(cells, spec, measure, key, label, periods, of, unknown))
                 continue
             if headline.get("total"):
                 label = "Children counted, all offence groups (a child can be in more than one)"
@@ -96,13 +118,17 @@ def _row(
     label: str,
     periods: Periods,
     of: str,
+    unknown: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     category, cohort = key
     latest = periods.latest or ""
-    now = figure(
-        cells, (spec.kpi, latest, cohort, measure, category), periods.previous.get(latest)
-    )
-    year = figure(cells, (spec.kpi, periods.year, cohort, measure, category), None)
+    now_key = (spec.kpi, latest, cohort, measure, category)
+    year_key = (spec.kpi, periods.year, cohort, measure, category)
+    now = figure(cells, now_key, periods.previous.get(latest))
+    year = figure(cells, year_key, None)
+    if of:
+        now["unknown"] = _unknown(cells, now_key, unknown)
+        year["unknown"] = _unknown(cells, year_key, unknown)
     return {
         "spec": spec,
         "cohort": cohort,

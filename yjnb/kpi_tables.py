@@ -31,7 +31,7 @@ from yjnb.kpis import (
     rate,
     rate_text,
 )
-from yjnb.schemas import EXCLUSIVE_MEASURES
+from yjnb.schemas import EXCLUSIVE_MEASURES, is_unknown
 from yjnb.shown import percent_text, with_percent
 from yjnb.suppress import SUPPRESSED, Cells, Protected
 from yjnb.tables import Table
@@ -73,10 +73,10 @@ def _csv(value: Any, hidden: bool) -> Any:
 
 
 def _rows(frame: pd.DataFrame, kpi: str) -> list[tuple[str, str, str]]:
-    """(cohort, measure, category) in the order of kpis.csv, categories before totals."""
+    """(cohort, measure, category) in the order of kpis.csv, unknown categories last."""
     mine = frame[(frame["kpi"] == kpi) & (frame["category"] != TOTAL)]
     seen = dict.fromkeys(zip(mine["cohort"], mine["measure"], mine["category"], strict=True))
-    return list(seen)
+    return sorted(seen, key=lambda row: is_unknown(row[2]))
 
 
 def _draw_kpi_table(

@@ -244,7 +244,6 @@ def figure(
     before_key = (kpi, previous, cohort, measure, category)
     before_total = (kpi, previous, cohort, measure, TOTAL)
     before = cells.value(before_key)
-    before_share = percent(before, cells.value(before_total)) if exclusive else None
     before_share_hidden = exclusive and (cells.hidden(before_key) or cells.hidden(before_total))
     present = key in cells and before_key in cells
     change_hidden = present and (cells.hidden(key) or cells.hidden(before_key))
@@ -254,7 +253,7 @@ def figure(
         previous_hidden=cells.hidden(before_key),
         change=None if count is None or before is None else count - before,
         change_hidden=change_hidden,
-        points=points(share, before_share),
+        points=points((count, total), (before, cells.value(before_total))) if exclusive else None,
         points_hidden=points_hidden,
     )
     total_before = cells.value(before_total)

@@ -37,6 +37,7 @@ from yjnb.schemas import (
     MEASURES,
     NATIONAL_FILES,
     RATE_MAXIMA,
+    UNKNOWN_CATEGORIES,
     FileSpec,
     check_cells,
     iso_dates,
@@ -349,8 +350,12 @@ def _check_kpis(cells: pd.DataFrame, shown: str) -> list[Problem]:
             problems.append(Problem(shown, message, row, "cohort", cohort, expected))
         headline = HEADLINE_CATEGORIES.get(measure)
         stated_total = is_total_text(category)
-        if headline and pd.notna(category) and category not in headline and not stated_total:
-            expected = " or ".join(headline) + " (the headline figure reads these)"
+        allowed = (*headline, *UNKNOWN_CATEGORIES) if headline else ()
+        if headline and pd.notna(category) and category not in allowed and not stated_total:
+            expected = (
+                ", ".join(allowed[:-1])
+                + f" or {allowed[-1]} (the headline figure reads {' and '.join(headline)})"
+            )
             message = f"is not a category of {measure}"
             problems.append(Problem(shown, message, row, "category", category, expected))
     return problems + check_kpi_rows(cells, shown)

@@ -7,11 +7,12 @@ import pandas as pd
 from yjnb import reuse
 from yjnb.comparisons import Comparison, published_decimals, ranking, shown_value
 from yjnb.config import PlanConfig
-from yjnb.indicators import INDICATORS, compare, format_value
+from yjnb.indicators import INDICATORS, SMALL_COUNT, compare, format_limit, format_value
 from yjnb.load import NationalData
 from yjnb.periods import period_label
 
 NOT_AVAILABLE = "not available"
+CLASSES = ("lower", "similar", "higher")
 
 # name suffix -> what it means (listed by `yjnb placeholders`)
 INDICATOR_FIELDS = {
@@ -81,7 +82,7 @@ def _indicator_values(key: str, comparison: Comparison) -> dict[str, str]:
     values["latest"] = shown_value(key, latest["value"], latest["basis"])
     values["latest_period"] = _label(latest)
     if pd.notna(latest["ci_lower"]):
-        lower, upper = (format_value(key, latest[c]) for c in ("ci_lower", "ci_upper"))
+        lower, upper = (format_limit(key, latest[c]) for c in ("ci_lower", "ci_upper"))
         values["interval"] = f"{lower} to {upper}"
     if len(series) > 1:
         previous = series.iloc[-2]
@@ -103,7 +104,7 @@ def _indicator_values(key: str, comparison: Comparison) -> dict[str, str]:
         if not match.empty and pd.notna(match.iloc[0]["value"]):
             values[role] = shown_value(key, match.iloc[0]["value"], match.iloc[0]["basis"])
             verdict = compare(latest, match.iloc[0])
-            values[f"vs_{role}"] = verdict if verdict != "not assessed" else NOT_AVAILABLE
+            values[f"vs_{role}"] = verdict if verdict in CLASSES else NOT_AVAILABLE
     values["rank"] = ranking(comparison, key) or NOT_AVAILABLE
     neighbours = rows[(rows["role"] == "neighbour") & rows["value"].notna()]
     if not neighbours.empty:
@@ -118,14 +119,17 @@ def _versus_neighbours(latest: pd.Series, neighbours: pd.DataFrame) -> str:
     words = {"lower": "lower than", "similar": "similar to", "higher": "higher than"}
     said = [f"{words[k]} {verdicts.count(k)}" for k in words if k in verdicts]
     unassessed = verdicts.count("not assessed")
+    few = verdicts.count("too few")
     if not said:
         return (
             f"not assessed against its {n} statistical neighbours (figures published without "
-            "counts have no confidence interval)"
+            f"counts have no confidence interval, or count fewer than {SMALL_COUNT} events)"
         )
     text = (", ".join(said[:-1]) + " and " if len(said) > 1 else "") + said[-1]
     text += f" of its {n} statistical neighbours"
-    return text + (f" ({unassessed} not assessed)" if unassessed else "")
+    aside = [f"{unassessed} not assessed"] if unassessed else []
+    aside += [f"{few} not compared: fewer than {SMALL_COUNT} events"] if few else []
+    return text + (f" ({'; '.join(aside)})" if aside else "")
 
 
 def _label(row: pd.Series) -> str:

@@ -239,15 +239,18 @@ def plan_jobs(
     force: bool = False,
     build: dict[str, str] | None = None,
     on_first_job: Callable[[], None] | None = None,
+    strict: bool = False,
 ) -> list[Job]:
     """Load every selected authority's settings; record those that cannot even start.
 
     Unless ``force``, an authority unchanged since its last build is recorded as reused.
-    ``on_first_job`` is called as soon as there is something to build.
+    ``on_first_job`` is called as soon as there is something to build. If ``strict``, an
+    authority whose inputs have any problem, warnings included, is a failure.
     """
     jobs: list[Job] = []
+    checks = _StrictChecks(workspace, year) if strict else None
     try:
-        _plan(workspace, slugs, year, profiles, summary, force, build, on_first_job, jobs)
+        _plan(workspace, slugs, year, profiles, summary, force, build, on_first_job, jobs, checks)
     except BaseException:  # interrupted while planning: nothing half made is left behind
         for job in jobs:
             shutil.rmtree(job.staging, ignore_errors=True)
@@ -265,6 +268,7 @@ def _plan(
     build: dict[str, str] | None,
     on_first_job: Callable[[], None] | None,
     jobs: list[Job],
+    checks: _StrictChecks | None = None,
 ) -> None:
     problems: dict[Path, str | None] = {}  # one check per notebook, not per authority
     build = build or {"code": code_fingerprint()}
@@ -273,6 +277,9 @@ def _plan(
             config = load_plan(workspace.params_dir, slug, overrides={"year": year})
         except InputError as exc:
             summary.failures.append(Failure(slug, "plan.yaml", "", str(exc)))
+            continue
+        if checks is not None and (failure := checks.failure(slug)):
+            summary.failures.append(failure)
             continue
         sections = tuple(config.plan_sections())
         unusable = []
@@ -303,6 +310,28 @@ def _plan(
         staging = staging_folder(year_dir, slug)
         (staging / "notebooks").mkdir()
         jobs.append(Job(slug, config, sections, staging, parameters, profiles))
+
+
+class _StrictChecks:
+    """``--strict``: every problem with an authority's inputs, the national data's once."""
+
+    def __init__(self, workspace: Workspace, year: str | None):
+        from yjnb.validate import national_problems
+
+        self.workspace, self.year = workspace, year
+        self.national_problems, self.national = national_problems(workspace)
+
+    def failure(self, slug: str) -> Failure | None:
+        """Why ``slug`` may not be built under --strict, or None if its inputs are clean."""
+        from yjnb.validate import check_authority
+
+        found = self.national_problems + check_authority(
+            self.workspace, slug, self.year, self.national, strict=True
+        )
+        if not found:
+            return None
+        lines = "\n".join(f"    {p.severity}: {p}" for p in found)
+        return Failure(slug, "inputs", "", f"--strict: {len(found)} problems:\n{lines}")
 
 
 class WorkerServer:
@@ -431,6 +460,7 @@ def run(
     profiles: tuple[str, ...] | None = None,
     engine: str = "fork",
     force: bool = False,
+    strict: bool = False,
 ) -> RunSummary:
     """Build every section of every selected authority, then the index of each year built.
 
@@ -453,6 +483,9 @@ def run(
         ``kernel``: each notebook in a fresh Jupyter kernel, as plain Papermill does.
     force
         Rebuild authorities that are unchanged since their last build (otherwise reused).
+    strict
+        Build no authority whose inputs have any problem, warnings and data-quality notes
+        included (what ``yjnb validate --strict`` fails on); each is a failure naming them.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}: expected one of {ENGINES}")
@@ -473,6 +506,7 @@ def run(
             force=force,
             build=build,
             on_first_job=lambda: servers.append(WorkerServer()),
+            strict=strict,
         )
         indexed = False
         if planned:

@@ -1,4 +1,4 @@
-"""`yjnb new SLUG`: a commented plan.yaml, a guided narrative file per section, kpis.csv."""
+"""`yjnb new SLUG`: a commented plan.yaml, guided narrative files, kpis.csv and a README."""
 
 from __future__ import annotations
 
@@ -62,4 +62,10 @@ def scaffold(workspace: Workspace, slug: str) -> list[Path]:
     kpis = local / "kpis.csv"
     kpis.write_text(KPI_HEADER, encoding="utf-8")
     created.append(kpis)
+    readme = local / "README.md"
+    readme.write_text(
+        env.get_template("local_readme.md.j2").render(name=name, slug=slug) + "\n",
+        encoding="utf-8",
+    )
+    created.append(readme)
     return created

@@ -53,6 +53,16 @@ HEADLINE_CATEGORIES: dict[str, tuple[str, ...]] = {
     "formal_plan": ("Yes", "No"),
     "outcome": ("Completed", "Not completed"),
 }
+# Categories for children whose answer was not known or not recorded: accepted in every
+# measure (headline ones too), shown as their own row and counted in the measure's total.
+UNKNOWN_CATEGORIES: tuple[str, ...] = ("Unknown", "Not known", "Not recorded")
+
+
+def is_unknown(category: object) -> bool:
+    """Whether a category, as written, is one of :data:`UNKNOWN_CATEGORIES` (any case)."""
+    known = {c.casefold() for c in UNKNOWN_CATEGORIES}
+    return isinstance(category, str) and category.strip().casefold() in known
+
 
 # The children an exclusive measure counts, where that is not every child in the cohort:
 # (kpi, measure) -> (base measure, base category). Its counts for a period must add up to
@@ -74,7 +84,9 @@ COHORT_PARTS: tuple[str, tuple[str, ...]] = ("all", ("statutory_school_age", "po
 # A category with this label (any case) is a stated total: checked, then left out.
 TOTAL_CATEGORY = "Total"
 
-BOARD_STATUSES: tuple[str, ...] = ("present", "deputy", "apologies", "absent")
+# not_recorded: a place at a meeting whose attendance was not recorded; counted among the
+# places, not as attended.
+BOARD_STATUSES: tuple[str, ...] = ("present", "deputy", "apologies", "absent", "not_recorded")
 AREA_TYPES: tuple[str, ...] = ("la", "yjs", "pcc", "region", "nation")
 # Which area types each group column of areas.csv may point at.
 AREA_GROUP_TYPES: dict[str, tuple[str, ...]] = {

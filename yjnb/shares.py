@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from yjnb.aggregates import AreaCounts
-from yjnb.comparisons import MEASURE_LABELS, ROLE_LABELS, Comparison
+from yjnb.comparisons import MEASURE_LABELS, NOT_IN_DATA, ROLE_LABELS, Comparison
 from yjnb.load import NationalData
 from yjnb.periods import period_label
 from yjnb.tables import Table
@@ -46,7 +46,8 @@ def share_of_area_table(comparison: Comparison, national: NationalData) -> Table
     areas = [(code, role) for code, role in comparison.roles.items() if role in SHARE_ROLES]
     rows = []
     for measure in SHARE_MEASURES:
-        periods = sorted(calc.periods_of[measure], key=lambda p: (p[1], p[0]), reverse=True)
+        recent = [p for p in calc.periods_of[measure] if p[1] >= comparison.since]
+        periods = sorted(recent, key=lambda p: (p[1], p[0]), reverse=True)
         latest = next(((p, f) for p in periods if (f := calc.count(own, measure, *p))), None)
         if latest is None:
             continue
@@ -56,7 +57,7 @@ def share_of_area_table(comparison: Comparison, national: NationalData) -> Table
             total = figure.value if figure else float("nan")
             share = mine.value / total * 100 if figure and total > 0 else float("nan")
             sources = dict.fromkeys(s for s in mine.sources + (figure.sources if figure else ()))
-            basis = figure.basis if figure else "not published"
+            basis = figure.basis if figure else NOT_IN_DATA
             name = comparison.names.get(code, code)
             source = "; ".join(s for s in sources if s)
             rows.append(
@@ -81,6 +82,11 @@ def share_of_area_table(comparison: Comparison, national: NationalData) -> Table
         "the same period. Only measures published as counts can be shared out; rates published "
         "without counts are not.",
     ]
+    if data["area_basis"].eq(NOT_IN_DATA).any():
+        notes.append(
+            "Not in yjnb's data: data/national/counts.csv has no count for the area and "
+            "period, and none can be summed from its member areas."
+        )
     summed = data[data["area_basis"].str.startswith("sum of")]
     notes += sorted(
         {
@@ -107,7 +113,7 @@ def _label(start: str, end: str) -> str:
 
 
 def _count(value: float) -> str:
-    return "Not published" if pd.isna(value) else f"{value:,.0f}"
+    return "Not in yjnb's data" if pd.isna(value) else f"{value:,.0f}"
 
 
 def _share(value: float) -> str:

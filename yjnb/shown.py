@@ -14,12 +14,21 @@ NOT_REPORTED = "—"
 UP, DOWN, SAME = "▲", "▼", "●"
 
 
-def percent(count: int | None, total: int | None) -> Decimal | None:
-    """``count`` as a percentage of ``total`` to one decimal place (half up), or None."""
+def _exact_percent(count: int | None, total: int | None) -> Decimal | None:
     if count is None or total is None or total == 0:
         return None
-    exact = Decimal(int(count)) * 100 / Decimal(int(total))
-    return exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return Decimal(int(count)) * 100 / Decimal(int(total))
+
+
+def _one_place(value: Decimal) -> Decimal:
+    # Half up, that is away from zero: a fall is rounded as a rise of the same size is.
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def percent(count: int | None, total: int | None) -> Decimal | None:
+    """``count`` as a percentage of ``total`` to one decimal place (half up), or None."""
+    exact = _exact_percent(count, total)
+    return None if exact is None else _one_place(exact)
 
 
 def percent_text(value: Decimal | None, hidden: bool = False) -> str:
@@ -48,11 +57,19 @@ def change_words(now: int | float | None, before: int | float | None, unit: str 
     return f"{UP if difference > 0 else DOWN} {word} {size}{unit}"
 
 
-def points(now: Decimal | None, before: Decimal | None) -> Decimal | None:
-    """Change between two percentages, in percentage points, or None."""
-    if now is None or before is None:
+def points(
+    now: tuple[int | None, int | None], before: tuple[int | None, int | None]
+) -> Decimal | None:
+    """Change between two shares, ``(count, total)`` each, in percentage points, or None.
+
+    Computed from the exact fractions, then rounded to one decimal place (half up): 28 of
+    30 after 22 of 23 is -2.32 points, shown -2.3, not the -2.4 between the rounded
+    percentages 93.3 and 95.7.
+    """
+    share, earlier = _exact_percent(*now), _exact_percent(*before)
+    if share is None or earlier is None:
         return None
-    return now - before
+    return _one_place(share - earlier)
 
 
 def points_text(value: Decimal | None) -> str:

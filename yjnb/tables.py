@@ -64,6 +64,9 @@ class Table:
         Columns of ``view`` holding numbers (right-aligned).
     highlight
         Boolean per row of ``view``: the authority's own row.
+    empty
+        The sentence shown in place of the table when ``view`` has no rows (after the
+        caption); by default, that no figures are published for these areas.
     """
 
     id: str
@@ -76,6 +79,7 @@ class Table:
     row_header: bool = True
     highlight: tuple[bool, ...] = ()
     illustrative: bool = False
+    empty: str = ""
 
     def with_notes(self, *notes: str) -> Table:
         """A copy with more notes."""
@@ -113,4 +117,6 @@ class Table:
 
     def to_text(self) -> str:
         """A plain-text rendering for consoles and text-only viewers."""
+        if self.view.empty and self.empty:
+            return f"{self.caption}: {self.empty}"
         return f"{self.caption}\n{self.view.to_string(index=False)}"

@@ -5,8 +5,10 @@ statistical neighbours and chosen comparators in grey. Colour is never the only 
 the authority's line is thicker, with large markers and a direct label; the region is
 dashed and the nation dotted, each labelled at its end; in the comparison chart the shape of
 each marker gives the comparison class (triangle down lower, triangle up higher, circle
-similar, hollow diamond not assessed), explained in the legend and in the data table. Every
-chart's text alternative states the finding in words.
+similar, hollow diamond not assessed, hollow square too few events to compare), explained
+in the legend and in the data table. Every chart's text alternative states the finding in
+words. A chart with fewer than two periods (trend) or areas (ranked) to compare is not
+drawn: a sentence states the figures instead, and its data table is still published.
 """
 
 from __future__ import annotations
@@ -16,20 +18,26 @@ import pandas as pd
 from yjnb.charts import Chart, new_figure, palette, render
 from yjnb.comparisons import (
     CLASS_WORDS,
+    OTHER_PERIOD,
     ROLE_LABELS,
     Comparison,
     comparison_table,
+    import_hint,
+    methods_note,
+    older_note,
     published_decimals,
     ranking,
     shown_value,
+    since_text,
 )
-from yjnb.indicators import INDICATORS, format_value
+from yjnb.indicators import INDICATORS, SMALL_COUNT, format_value
 from yjnb.periods import period_label
 from yjnb.tables import Table
 
 CONTEXT_ROLES = ("chosen", "neighbour")
 LINE_STYLES = {"region": "--", "nation": ":", "pcc": "-."}
-MARKERS = {"lower": "v", "higher": "^", "similar": "o", "not assessed": "D"}
+MARKERS = {"lower": "v", "higher": "^", "similar": "o", "not assessed": "D", "too few": "s"}
+HOLLOW = ("not assessed", "too few")
 DARK_GREY = palette("categorical")[4]  # AF categorical dark grey, for region and nation
 TREND_COLUMNS = [
     "area_code", "area_name", "role", "indicator", "period_start", "period_end", "value", "unit",
@@ -50,17 +58,27 @@ def trend_chart(comparison: Comparison, indicator: str) -> Chart | Table:
     Returns
     -------
     Chart or Table
-        The chart, with its data as ``tables/trend_<indicator>.csv``; where no area has a
-        figure, an empty table that says so.
+        The chart, with its data as ``tables/trend_<indicator>.csv``; where the areas have
+        figures for fewer than two periods, a sentence stating them in place of the chart.
     """
     spec = INDICATORS[indicator]
     rows = _rows(comparison, indicator)
     chart_id = f"trend_{indicator}"
     if rows.empty:
-        caption = f"{spec.label}, {comparison.authority_name} and comparators, every period"
-        return _empty(chart_id, caption)
+        when = since_text(comparison) or "every period"
+        caption = f"{spec.label}, {comparison.authority_name} and comparators, {when}"
+        return _empty(chart_id, caption, _nothing(comparison))
     periods = rows[["period_start", "period_end"]].drop_duplicates().sort_values("period_end")
     labels = [_label(a, b) for a, b in periods.itertuples(index=False)]
+    if len(labels) < 2:
+        title = f"{spec.label}, {comparison.authority_name} and comparators, {labels[0]}"
+        sentence = (
+            f"only {labels[0]} is in yjnb's national data for these areas "
+            f"({_figures(comparison, indicator, rows)}), so there is no trend to draw. "
+            f"To add other years' published figures, {import_hint(indicator)}."
+        )
+        older = "".join(" " + note for note in older_note(comparison, indicator))
+        return _empty(chart_id, title, sentence + older, rows)
     position = dict(zip(periods["period_end"], range(len(labels)), strict=True))
     focus, other = palette("focus")
     figure, axes = new_figure()
@@ -143,14 +161,24 @@ def comparison_chart(comparison: Comparison, indicator: str) -> Chart | Table:
     -------
     Chart or Table
         The chart, with the comparison table's data as ``tables/comparison_chart_<indicator>
-        .csv``; where no area has a figure, an empty table that says so.
+        .csv``; where fewer than two areas have a figure for the period, a sentence stating
+        what there is in place of the chart. Figures for other periods are not ranked.
     """
     spec = INDICATORS[indicator]
     table = comparison_table(comparison, indicator)
-    data = table.data[table.data["value"].notna()].sort_values("value", kind="stable")
+    same = table.data["value"].notna() & table.data["authority_compared"].ne(OTHER_PERIOD)
+    data = table.data[same].sort_values("value", kind="stable")
     chart_id = f"comparison_chart_{indicator}"
     if data.empty:
-        return _empty(chart_id, table.caption)
+        return _empty(chart_id, table.caption, _nothing(comparison))
+    if len(data) < 2:
+        period = _label(data["period_start"].iloc[0], data["period_end"].iloc[0])
+        sentence = (
+            f"only {_figures(comparison, indicator, data)} is in yjnb's national data for "
+            f"{period}, so there is nothing to rank. To add the other areas' published figures, "
+            f"{import_hint(indicator)}."
+        )
+        return _empty(chart_id, table.caption, sentence, table.data)
     focus, other = palette("focus")
     figure, axes = new_figure(height=max(3.0, 0.32 * len(data) + 1.5))
     names = [
@@ -167,7 +195,7 @@ def comparison_chart(comparison: Comparison, indicator: str) -> Chart | Table:
             axes.errorbar(row.value, y, xerr=spread, color=colour, linewidth=1, capsize=3)
         label = comparison.authority_name if own else CLASS_WORDS[verdict]
         marker = "o" if own else MARKERS[verdict]
-        hollow = verdict == "not assessed" and not own
+        hollow = verdict in HOLLOW and not own
         axes.plot(
             row.value,
             y,
@@ -269,7 +297,11 @@ def _trend_table(comparison, indicator, rows, periods, labels, chart_id, title) 
         data=data,
         view=view,
         numeric=tuple(labels),
-        notes=(f"Unit: {INDICATORS[indicator].unit}. —: no published figure.",),
+        notes=(
+            f"Unit: {INDICATORS[indicator].unit}. —: not in yjnb's national data.",
+            *([methods_note(indicator)] if rows["ci_lower"].notna().any() else []),
+            *older_note(comparison, indicator),
+        ),
         source="; ".join(sorted(set(rows["source"].dropna()) - {""})),
         highlight=tuple(c == comparison.authority_code for c in order),
     )
@@ -392,9 +424,33 @@ def _comparison_alt(comparison: Comparison, indicator: str, data: pd.DataFrame) 
             f"{n} comparison{'s were' if n > 1 else ' was'} not assessed: figures published "
             "without counts have no confidence interval."
         )
+    if "too few" in counts:
+        n = counts["too few"]
+        parts.append(
+            f"{n} comparison{'s were' if n > 1 else ' was'} not made: fewer than "
+            f"{SMALL_COUNT} events."
+        )
     return " ".join(p for p in parts if p)
 
 
-def _empty(chart_id: str, caption: str) -> Table:
-    empty = pd.DataFrame(columns=TREND_COLUMNS)
-    return Table(chart_id, caption, empty, empty)
+def _nothing(comparison: Comparison) -> str:
+    """The sentence in place of a chart with no figures (the table above says how to add them)."""
+    return (
+        f"no chart: no figures {since_text(comparison)} for these areas are in yjnb's "
+        "national data."
+    )
+
+
+def _figures(comparison: Comparison, indicator: str, rows: pd.DataFrame) -> str:
+    """The figures of a few rows in words: 'England 0.31; Westmorland and Furness 0.05'."""
+    return "; ".join(
+        f"{comparison.names.get(r.area_code, r.area_name)} "
+        f"{shown_value(indicator, r.value, r.basis)}"
+        for r in rows.itertuples(index=False)
+    )
+
+
+def _empty(chart_id: str, caption: str, sentence: str, data: pd.DataFrame | None = None) -> Table:
+    """A chart not drawn: the sentence shown in its place, and the figures there are."""
+    data = pd.DataFrame(columns=TREND_COLUMNS) if data is None else data.reset_index(drop=True)
+    return Table(chart_id, caption, data, pd.DataFrame(), empty=sentence)

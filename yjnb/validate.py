@@ -67,26 +67,47 @@ def check_narrative(
     return problems
 
 
+def check_authority(
+    workspace: Workspace,
+    slug: str,
+    year: str | None,
+    national: NationalData | None,
+    strict: bool = False,
+) -> list[Problem]:
+    """Every problem with one authority's plan, narrative and local data.
+
+    ``national`` is the loaded national data, or None if it could not be loaded (then the
+    checks that need it are left out: its own problems say why).
+    """
+    from yjnb.content_figures import content_problems
+
+    problems = []
+    try:
+        config = load_plan(workspace.params_dir, slug, overrides={"year": year})
+    except InputError as exc:
+        problems += exc.problems
+        config = None
+    if config is not None:
+        problems += check_narrative(workspace, slug, config, strict)
+        if national is not None:
+            codes = check_plan_codes(config, national, slug)
+            problems += codes or content_problems(workspace, slug, config, national)
+    return problems + check_local(workspace.data_dir, slug, national)
+
+
+def national_problems(workspace: Workspace) -> tuple[list[Problem], NationalData | None]:
+    """The problems of data/national/, and the data loaded if none is an error."""
+    problems = check_national(workspace.data_dir)
+    if any(p.severity == "error" for p in problems):
+        return problems, None
+    return problems, load_national(workspace.data_dir)
+
+
 def validate(
     workspace: Workspace, slugs: list[str], year: str | None = None, strict: bool = False
 ) -> list[Problem]:
     """Every problem found in the national data and each authority's inputs."""
-    from yjnb.content_figures import content_problems
-
-    problems = check_national(workspace.data_dir)
-    national = None
-    if not any(p.severity == "error" for p in problems):
-        national = load_national(workspace.data_dir)
+    problems, national = national_problems(workspace)
     for slug in slugs:
-        try:
-            config = load_plan(workspace.params_dir, slug, overrides={"year": year})
-        except InputError as exc:
-            problems += exc.problems
-            config = None
-        if config is not None:
-            problems += check_narrative(workspace, slug, config, strict)
-            if national is not None:
-                codes = check_plan_codes(config, national, slug)
-                problems += codes or content_problems(workspace, slug, config, national)
-        problems += check_local(workspace.data_dir, slug, national)
+        problems += check_authority(workspace, slug, year, national, strict)
     return problems

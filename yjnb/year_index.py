@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from yjnb.comparisons import MEASURE_LABELS
+from yjnb.comparisons import MEASURE_LABELS, interval_note
 from yjnb.config import PROFILES
-from yjnb.indicators import INDICATORS, format_value
+from yjnb.indicators import INDICATORS, format_limit, format_value
 from yjnb.paths import manifests
 from yjnb.periods import parse_quarter, period_label
 from yjnb.schemas import HEADLINE_CATEGORIES, KPIS
@@ -193,7 +193,12 @@ def _value(key: str, text: str) -> str:
 def _interval(key: str, row: pd.Series) -> str:
     if _number(row["ci_lower"]) is None or _number(row["ci_upper"]) is None:
         return NOT_AVAILABLE
-    return f"{_value(key, row['ci_lower'])} to {_value(key, row['ci_upper'])}"
+    lower, upper = _number(row["ci_lower"]), _number(row["ci_upper"])
+    return f"{format_limit(key, lower)} to {format_limit(key, upper)}"
+
+
+def _has_interval(frame: pd.DataFrame) -> bool:
+    return any(_number(v) is not None for v in frame["ci_lower"])
 
 
 def _count(text: str) -> str:
@@ -249,6 +254,9 @@ def _indicator_summary(services: pd.DataFrame, nations: pd.DataFrame, keys: list
         ["indicator", "service"], key=lambda s: s.str.casefold()
     )
     notes = [_periods_note(services, keys)]
+    with_intervals = [k for k in keys if _has_interval(services[services["indicator"] == k])]
+    if with_intervals:
+        notes.append(interval_note(with_intervals))
     if nation_names:
         notes.append(f"{' and '.join(nation_names)}: shown last, for reference.")
     return Table(
@@ -288,6 +296,8 @@ def _indicator_ranking(key: str, services: pd.DataFrame, nations: pd.DataFrame) 
     notes.append(
         "Where two services' intervals overlap, the difference between them may be due to chance."
     )
+    if _has_interval(both):
+        notes.append(interval_note([key]))
     return Table(
         id=f"latest_{key}",
         caption=f"{ind.label}, latest period: services from lowest to highest",

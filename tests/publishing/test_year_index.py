@@ -105,6 +105,8 @@ def test_indicators_from_a_to_z_and_by_value_with_intervals(year_dir):
     tidy = pd.read_csv(year_dir / "tables" / "latest_fte_rate.csv")
     assert list(tidy["value"]) == [120.0, 210.0, 150.0]
     assert {"area_code", "period_start", "ci_lower", "ci_upper"} <= set(tidy.columns)
+    # a page that shows intervals names their method
+    assert page.count("Methods: 95% confidence intervals are the exact (Garwood) Poisson") == 2
 
 
 def test_headline_kpis_keep_suppression(year_dir):
