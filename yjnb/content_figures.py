@@ -214,7 +214,7 @@ def authority_placeholders(workspace: Workspace, slug: str) -> dict[str, tuple[s
 
     config = load_plan(workspace.params_dir, slug)
     national = load_national(workspace.data_dir)
-    local = load_local(workspace.data_dir, slug, national)
+    local = load_local(workspace.data_dir, slug, national, config)
     comparison = compare_authority(config, national)
     values = placeholder_values(config, national, comparison) | content_values(config, local)
     meanings = describe() | content_names(config, local)
@@ -260,7 +260,7 @@ def content_problems(
                 self.warnings.append(problem)
 
     try:
-        local = load_local(workspace.data_dir, slug, national)
+        local = load_local(workspace.data_dir, slug, national, config)
     except InputError:
         return []
     checks = {

@@ -242,7 +242,7 @@ def open_plan(
     problems = check_plan_codes(config, national, authority)
     if problems:
         raise InputError(problems)
-    local = load_local(workspace.data_dir, authority, national)
+    local = load_local(workspace.data_dir, authority, national, config)
     plan = Plan(authority, config, workspace, national, local, tuple(profiles))
     for problem in national.warnings + local.warnings:
         plan.warn(problem)

@@ -5,9 +5,12 @@ from __future__ import annotations
 from yjnb.config import PlanConfig, load_plan
 from yjnb.errors import InputError, Problem
 from yjnb.load import NationalData, check_local, check_national, load_national
-from yjnb.narrative import unknown_placeholders
+from yjnb.narrative import read_narrative, unknown_placeholders
 from yjnb.paths import Workspace
 from yjnb.placeholders import describe
+
+# The areas a plan can be for: a council, or a youth justice service covering several.
+PLAN_AREAS = ("la", "yjs")
 
 
 def check_plan_codes(config: PlanConfig, national: NationalData, slug: str) -> list[Problem]:
@@ -15,6 +18,18 @@ def check_plan_codes(config: PlanConfig, national: NationalData, slug: str) -> l
     shown = f"params/{slug}/plan.yaml"
     known = set(national.areas["code"])
     problems = []
+    if config.area_code in known and national.area(config.area_code)["type"] not in PLAN_AREAS:
+        area = national.area(config.area_code)
+        problems.append(
+            Problem(
+                shown,
+                f"is the code of {area['name']}, an area of type {area['type']}",
+                column="area_code",
+                value=config.area_code,
+                expected="the code of a local authority or youth justice service "
+                f"(type {' or '.join(PLAN_AREAS)} in areas.csv)",
+            )
+        )
     if config.area_code not in known:
         problems.append(
             Problem(
@@ -50,14 +65,14 @@ def check_narrative(
     for section in config.plan_sections():
         path = workspace.params_dir / slug / "narrative" / f"{section.id}.md"
         shown = f"params/{slug}/narrative/{section.id}.md"
-        if not path.exists():
+        try:
+            text = read_narrative(path, shown)
+        except InputError as exc:
+            problems += exc.problems
+            continue
+        if text is None:
             severity = "error" if strict else "warning"
             problems.append(Problem(shown, "narrative file missing", severity=severity))
-            continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            problems.append(Problem(shown, f"not valid UTF-8 text ({exc.reason})"))
             continue
         problems += unknown_placeholders(text, names, shown)
     return problems
@@ -84,5 +99,5 @@ def validate(
             if national is not None:
                 codes = check_plan_codes(config, national, slug)
                 problems += codes or content_problems(workspace, slug, config, national)
-        problems += check_local(workspace.data_dir, slug, national)
+        problems += check_local(workspace.data_dir, slug, national, config)
     return problems

@@ -340,10 +340,10 @@ def _warm_authority(task: AuthorityTask) -> None:
     job, workspace = task.job, task.workspace
     try:
         national = load_national(workspace.data_dir)
-        local = load_local(workspace.data_dir, job.slug, national)
         config = load_plan(
             workspace.params_dir, job.slug, overrides={"year": job.parameters["year"]}
         )
+        local = load_local(workspace.data_dir, job.slug, national, config)
         comparison = compare_authority(config, national)
         content_values(config, local)  # what narrative placeholders quote
         placeholder_values(config, national, comparison)
