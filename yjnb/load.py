@@ -479,8 +479,8 @@ def _check_file(
     """Read one file and return its cells with every problem in it, in row order."""
     shown = display_path(path, root)
     cells, problems = _read_cells(path, spec, shown, required)
-    if cells is None:
-        return None, problems
+    if cells is None or len(cells) == 0:  # no rows: said so by the reader
+        return cells, problems
     # A cell the reader could not take (not UTF-8, too long) is reported once, not again
     # for what it became.
     garbled = {(p.row, p.column) for p in problems if p.row and p.column}
@@ -635,6 +635,8 @@ def _local(
         cells[name], found = _check_file(
             path, spec, data_dir.parent, required, _LOCAL_CHECKS.get(name)
         )
+        if cells[name] is not None and len(cells[name]) == 0 and not required:
+            cells[name] = None  # a header alone is a file with nothing in it
         if cells[name] is not None and config is not None and name in _PLAN_CHECKS:
             found += _PLAN_CHECKS[name](cells[name], display_path(path, data_dir.parent), config)
         problems += found
@@ -722,4 +724,5 @@ def _tidy_budget(budget: pd.DataFrame) -> pd.DataFrame:
     # Totals are derived, never taken from the file: a supplied total that disagrees was
     # reported, and the computed one is what the tables show.
     budget = budget[~_is_total_row(budget["agency"])].reset_index(drop=True)
-    return budget.assign(total=budget[list(BUDGET_MONEY_COLUMNS)].sum(axis=1, min_count=0))
+    amounts = budget[list(BUDGET_MONEY_COLUMNS)].fillna(0.0)  # a blank amount is nothing
+    return budget.assign(**amounts, total=amounts.sum(axis=1))

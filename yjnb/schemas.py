@@ -270,7 +270,7 @@ def _optional(name: str, expected: str, *rules: Rule, **kw) -> ColumnSpec:
 
 
 _COUNT = "a count: a whole number, zero or more"
-_MONEY = "an amount in pounds, zero or more, or blank"
+_MONEY = "an amount in pounds, zero or more, or blank for none"
 _AREA = "an area code from areas.csv"
 _ALL_COUNT_MEASURES = COUNT_MEASURES + RATE_MEASURES
 AT_LEAST_ONE = Rule(lambda s: ~(numbers(s) < 1), "is below 1", "1 or more")

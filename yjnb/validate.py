@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from yjnb.config import PlanConfig, load_plan
-from yjnb.errors import InputError, Problem
+from yjnb.errors import InputError, Problem, excerpt
 from yjnb.load import NationalData, check_local, check_national, load_national
 from yjnb.narrative import read_narrative, unknown_placeholders
 from yjnb.paths import Workspace
@@ -81,23 +84,90 @@ def check_narrative(
 def validate(
     workspace: Workspace, slugs: list[str], year: str | None = None, strict: bool = False
 ) -> list[Problem]:
-    """Every problem found in the national data and each authority's inputs."""
-    from yjnb.content_figures import content_problems
+    """Every problem found in the national data and each authority's inputs.
 
+    An authority whose inputs all load is then rehearsed (:func:`rehearse`): every check a
+    build makes is made, so a build cannot fail on an input that passed.
+    """
     problems = check_national(workspace.data_dir)
     national = None
     if not any(p.severity == "error" for p in problems):
         national = load_national(workspace.data_dir)
     for slug in slugs:
+        found = []
         try:
             config = load_plan(workspace.params_dir, slug, overrides={"year": year})
         except InputError as exc:
-            problems += exc.problems
+            found += exc.problems
             config = None
+        if config is not None and national is not None:
+            found += check_plan_codes(config, national, slug)
+        found += check_local(workspace.data_dir, slug, national, config)
+        loads = national is not None and not any(p.severity == "error" for p in found)
         if config is not None:
-            problems += check_narrative(workspace, slug, config, strict)
-            if national is not None:
-                codes = check_plan_codes(config, national, slug)
-                problems += codes or content_problems(workspace, slug, config, national)
-        problems += check_local(workspace.data_dir, slug, national, config)
+            found += check_narrative(workspace, slug, config, strict)
+        if loads:
+            reported = {(p.file, p.row, p.column) for p in found if p.severity == "error"}
+            found += [
+                p
+                for p in dict.fromkeys(rehearse(workspace, slug, year))
+                if p not in found and (p.file, p.row, p.column) not in reported
+            ]
+        problems += found
     return problems
+
+
+def rehearse(workspace: Workspace, slug: str, year: str | None = None) -> list[Problem]:
+    """Run the code of each of an authority's section notebooks as a build does, showing nothing.
+
+    Each notebook runs in a fresh namespace with the parameters a build gives it, for every
+    profile; inputs are read once (:mod:`yjnb.reuse`). What a build would record as a data
+    note, or stop on, is returned instead.
+
+    Returns
+    -------
+    list of Problem
+        The warnings each section records, the problems it is refused with, and an error
+        for a section that fails for any other reason.
+    """
+    from yjnb import reuse
+    from yjnb.config import PROFILES
+    from yjnb.plan import warnings_only
+
+    config = load_plan(workspace.params_dir, slug, overrides={"year": year})
+    parameters = {
+        "authority": slug,
+        "year": year,
+        "profiles": list(PROFILES),
+        "params_dir": str(workspace.params_dir),
+        "data_dir": str(workspace.data_dir),
+    }
+    problems: list[Problem] = []
+    reuse.remember()
+    try:
+        for section in config.plan_sections():
+            notebook = workspace.notebooks_dir / f"{section.id}.ipynb"
+            with warnings_only() as warnings:
+                try:
+                    _run_code(notebook, parameters)
+                except InputError as exc:
+                    problems += exc.problems
+                except Exception as exc:  # noqa: BLE001 - a build would stop here: say why
+                    message = f"cannot be built: {type(exc).__name__}: {excerpt(exc)}"
+                    problems.append(Problem(f"notebooks/{section.id}.ipynb", message))
+            problems += warnings
+    finally:
+        reuse.forget()
+    return problems
+
+
+def _run_code(notebook: Path, parameters: dict[str, Any]) -> None:
+    # As papermill does: the parameters cell runs, then the build's parameters replace its own.
+    import nbformat
+
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type == "code":
+            exec(compile(cell.source, str(notebook), "exec"), namespace)  # noqa: S102
+            if "parameters" in cell.metadata.get("tags", []):
+                namespace.update(parameters)
