@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from yjnb import reuse
 from yjnb.errors import InputError, Problem
-from yjnb.paths import PACKAGE_DIR
+from yjnb.paths import PACKAGE_DIR, slug_problem
 from yjnb.plan_commitments import (
     BoardDevelopment,
     Evidence,
@@ -429,6 +429,9 @@ def load_plan(
     InputError
         With one problem per missing key, wrong type or unknown key.
     """
+    problem = slug_problem(slug, "authority")
+    if problem:  # never a path: nothing outside params/ is read
+        raise InputError([problem])
     path = params_dir / slug / "plan.yaml"
     shown = shown or f"params/{slug}/plan.yaml"
     data, tree = read_yaml(path, shown)

@@ -9,7 +9,7 @@ from yjnb.config import PlanConfig, load_plan
 from yjnb.errors import InputError, Problem, excerpt
 from yjnb.load import NationalData, check_local, check_national, load_national
 from yjnb.narrative import read_narrative, unknown_placeholders
-from yjnb.paths import Workspace
+from yjnb.paths import Workspace, slug_problem
 from yjnb.placeholders import describe
 
 # The areas a plan can be for: a council, or a youth justice service covering several.
@@ -94,6 +94,10 @@ def validate(
     if not any(p.severity == "error" for p in problems):
         national = load_national(workspace.data_dir)
     for slug in slugs:
+        problem = slug_problem(slug, "authority")
+        if problem:  # never a path: nothing outside params/ and data/local/ is read
+            problems.append(problem)
+            continue
         found = []
         try:
             config = load_plan(workspace.params_dir, slug, overrides={"year": year})
