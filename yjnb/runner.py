@@ -270,8 +270,6 @@ def _plan(
         if not force and _unchanged(workspace, slug, config, sections, parameters, build):
             summary.reused.append(slug)
             continue
-        if not jobs and on_first_job:
-            on_first_job()
         year_dir = workspace.output_dir / config.year
         try:
             year_dir.mkdir(parents=True, exist_ok=True)
@@ -279,6 +277,8 @@ def _plan(
         except OSError as exc:
             summary.failures.append(Failure(slug, "outputs", "", cannot_write(exc)))
             continue
+        if not jobs and on_first_job:
+            on_first_job()
         (staging / "notebooks").mkdir()
         jobs.append(Job(slug, config, sections, staging, parameters, profiles))
 

@@ -7,6 +7,7 @@ well under a second for the small hostile files, with a short message and no tra
 
 from __future__ import annotations
 
+import shutil
 import time
 import zipfile
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, copy_workspace
 
 from yjnb.cli import main
 
@@ -251,3 +253,83 @@ def test_hostile_input_is_refused_with_file_row_and_column(workspace_factory, ca
         found = [line for line in out.splitlines() if line.startswith(f"{case.severity}:")]
         assert any(all(part in line for part in case.expected) for line in found), out
     assert took < 10, took
+
+
+SLUG_CASES = [
+    ("../x", "is not an authority's slug"),
+    ("a" * 300, "300 characters"),
+    ("tables", "outputs use for themselves"),
+    (".hidden", "is not an authority's slug"),
+    ("Sefton Council", "is not an authority's slug"),
+]
+
+
+@pytest.mark.parametrize(
+    ("slug", "expected"), SLUG_CASES, ids=[c[1][:12] + c[0][:8] for c in SLUG_CASES]
+)
+@pytest.mark.parametrize("command", ["validate", "new", "run"])
+def test_bad_slug_refused_before_anything_is_read_or_written(
+    tmp_path, capsys, command, slug, expected
+):
+    # A plan.yaml outside params/ that would be refused if it were ever read.
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "plan.yaml").write_text(_alias_bomb("name"), encoding="utf-8")
+    dirs = ["--params-dir", str(tmp_path / "params"), "--data-dir", str(tmp_path / "data")]
+    args = [command, slug, *dirs] if command == "new" else [command, "--authority", slug, *dirs]
+    if command == "run":
+        args += ["--output-dir", str(tmp_path / "outputs")]
+    status = main(args)
+    captured = capsys.readouterr()
+    assert status == 2
+    assert "Traceback" not in captured.err and "alias" not in captured.err
+    assert expected in captured.err and len(captured.err) < 1000, captured.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x"]  # nothing written
+
+
+def test_trailing_slash_names_the_authority(workspace_factory, capsys):
+    ws = workspace_factory([SLUG])
+    _append(ws["params"] / SLUG / "plan.yaml", "name: Again\n")
+    root = ws["params"].parent
+    status, out, _ = _validate(root, capsys, "--authority", f"{SLUG}/")
+    assert status == 1 and f"error: {PLAN}" in out and "appears twice" in out, out
+
+
+def test_a_badly_named_folder_in_params_is_refused(workspace_factory, capsys):
+    ws = workspace_factory([SLUG])
+    shutil.copytree(ws["params"] / SLUG, ws["params"] / "tables")
+    status, out, _ = _validate(ws["params"].parent, capsys)
+    assert status == 2 and "params" in out and "'tables'" in out, out
+
+
+def test_unwritable_output_folder_is_a_one_line_failure(workspace_factory, capsys):
+    ws = workspace_factory([SLUG])
+    blocker = ws["params"].parent / "not-a-folder"
+    blocker.write_text("a file where the output folder should be\n")
+    dirs = ["--params-dir", str(ws["params"]), "--data-dir", str(ws["data"])]
+    output = ["--output-dir", str(blocker / "outputs"), "--no-progress"]
+    status = main(["run", "--authority", SLUG, *dirs, *output])
+    captured = capsys.readouterr()
+    assert status == 1
+    assert "Traceback" not in captured.out + captured.err
+    assert f"{SLUG}: outputs: cannot write" in captured.out and "Not a directory" in captured.out
+    assert blocker.read_text() == "a file where the output folder should be\n"
+
+
+def test_what_validate_passes_builds(tmp_path, capsys):
+    # Every case validate lets through (warnings only), each as an authority of its own.
+    passed = [c for c in CASES if c.severity != "error"]
+    for case in passed:
+        one = tmp_path / "cases" / case.id
+        copy_workspace(one, [SLUG])
+        case.edit(one)
+        shutil.copytree(one / "params" / SLUG, tmp_path / "params" / case.id)
+        shutil.copytree(one / LOCAL, tmp_path / "data" / "local" / case.id)
+    shutil.copytree(ROOT / "data" / "national", tmp_path / "data" / "national")
+    status, out, _ = _validate(tmp_path, capsys)
+    assert status == 0, out
+    dirs = ["--params-dir", str(tmp_path / "params"), "--data-dir", str(tmp_path / "data")]
+    output = ["--output-dir", str(tmp_path / "outputs"), "--no-progress", "--profile", "public"]
+    status = main(["run", *dirs, *output])
+    captured = capsys.readouterr()
+    assert status == 0, captured.out + captured.err
+    assert f"Built {len(passed)} authorities" in captured.out
