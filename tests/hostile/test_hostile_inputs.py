@@ -73,6 +73,21 @@ def _local(name: str, edit: Callable[[Path], None]) -> Callable[[Path], None]:
     return lambda root: edit(root / LOCAL / name)
 
 
+def _cell(
+    case_id: str,
+    name: str,
+    row: int,
+    column: str,
+    value: str,
+    *expected: str,
+    severity: str = "error",
+) -> Case:
+    """A case that sets one cell of a local file: its message names the row and column."""
+    edit = _local(name, lambda p: _edit_csv_row(p, row, column, value))
+    where = (f"{LOCAL}/{name}", f"row {row}", f"column '{column}'")
+    return Case(case_id, edit, () if severity == "accepted" else (*where, *expected), severity)
+
+
 def _xlsx(path: Path) -> None:
     path.unlink()
     with zipfile.ZipFile(path, "w") as book:
@@ -146,21 +161,13 @@ CASES = [
         ),
         (f"{LOCAL}/kpis.csv", "column 'period'", "2031-32 Q4", "2023-24"),
     ),
-    Case(
-        "kpis-count-1e308",
-        _local("kpis.csv", lambda p: _edit_csv_row(p, 2, "count", "1e308")),
-        (f"{LOCAL}/kpis.csv", "row 2", "column 'count'", "1e308"),
-    ),
+    _cell("kpis-count-1e308", "kpis.csv", 2, "count", "1e308", "1,000,000"),
     Case(
         "kpis-is-xlsx",
         _local("kpis.csv", _xlsx),
         (f"{LOCAL}/kpis.csv", "Excel"),
     ),
-    Case(
-        "kpis-huge-cell",
-        _local("kpis.csv", lambda p: _edit_csv_row(p, 2, "category", "y" * 100_000)),
-        (f"{LOCAL}/kpis.csv", "row 2", "column 'category'", "characters"),
-    ),
+    _cell("kpis-huge-cell", "kpis.csv", 2, "category", "y" * 100_000, "100,000 characters"),
     Case(
         "kpis-giant-cell",
         _local("kpis.csv", lambda p: _edit_csv_row(p, 2, "category", "y" * 200_000)),
@@ -171,10 +178,13 @@ CASES = [
         _local("kpis.csv", lambda p: _append(p, "#" * 60_000_000 + "\n")),
         (f"{LOCAL}/kpis.csv", "MB"),
     ),
-    Case(
+    _cell(
         "board-partner-not-on-board",
-        _local("board_attendance.csv", lambda p: _edit_csv_row(p, 3, "partner", "Fire Service")),
-        (f"{LOCAL}/board_attendance.csv", "row 3", "column 'partner'", "Fire Service"),
+        "board_attendance.csv",
+        3,
+        "partner",
+        "Fire Service",
+        "'Fire Service'",
         severity="warning",
     ),
     Case(
@@ -185,33 +195,16 @@ CASES = [
         ),
         (f"{LOCAL}/cohort.csv", "repeats row 2"),
     ),
-    Case(
-        "budget-1e308",
-        _local("budget.csv", lambda p: _edit_csv_row(p, 2, "staffing_costs", "1e308")),
-        (f"{LOCAL}/budget.csv", "row 2", "column 'staffing_costs'", "1e308"),
-    ),
-    Case(
-        "budget-blank-cell",
-        _local("budget.csv", lambda p: _edit_csv_row(p, 2, "staffing_costs", "")),
-        (),
-        severity="accepted",
-    ),
+    _cell("budget-1e308", "budget.csv", 2, "staffing_costs", "1e308", "1,000,000,000"),
+    _cell("budget-blank-cell", "budget.csv", 2, "staffing_costs", "", severity="accepted"),
     Case(
         "budget-header-only",
         _local("budget.csv", lambda p: p.write_text(p.read_text().splitlines()[0] + "\n")),
         (f"{LOCAL}/budget.csv", "no data rows"),
         severity="warning",
     ),
-    Case(
-        "budget-fraction-of-a-penny",
-        _local("budget.csv", lambda p: _edit_csv_row(p, 2, "staffing_costs", "1000.001")),
-        (f"{LOCAL}/budget.csv", "row 2", "column 'staffing_costs'", "1000.001"),
-    ),
-    Case(
-        "population-zero",
-        _local("population.csv", lambda p: _edit_csv_row(p, 2, "population", "0")),
-        (f"{LOCAL}/population.csv", "row 2", "column 'population'", "'0'"),
-    ),
+    _cell("budget-fraction-of-a-penny", "budget.csv", 2, "staffing_costs", "1000.001", "pence"),
+    _cell("population-zero", "population.csv", 2, "population", "0", "'0'", "more than zero"),
     Case(
         "national-population-1e300",
         lambda root: _append(
