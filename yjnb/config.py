@@ -257,14 +257,21 @@ def read_yaml(path: Path, shown: str) -> tuple[Any, yaml.Node | None]:
 
 
 def _too_large(path: Path, shown: str, size: int) -> Problem:
-    # Named by its longest line and the top-level key it is under, read a line at a time.
+    # Named by its longest line and the top-level key it is under: read a piece at a time,
+    # and no further than the first hundred times the limit.
     longest, row, key, current = 0, None, None, None
-    with path.open("rb") as lines:
-        for number, line in enumerate(lines, start=1):
-            if line[:1].isalpha():
-                current = line.split(b":", 1)[0].decode("utf-8", "replace").strip()
-            if len(line) > longest:
-                longest, row, key = len(line), number, current
+    number, length = 1, 0
+    with path.open("rb") as stream:
+        for piece in iter(lambda: stream.readline(MAX_YAML_BYTES), b""):
+            if length == 0 and piece[:1].isalpha():
+                current = piece.split(b":", 1)[0].decode("utf-8", "replace").strip()
+            length += len(piece)
+            if length > longest:
+                longest, row, key = length, number, current
+            if piece.endswith(b"\n"):
+                number, length = number + 1, 0
+            if stream.tell() > 100 * MAX_YAML_BYTES:
+                break
     message = f"is {size / 1e6:,.1f} MB, more than plan.yaml may be"
     return Problem(shown, message, row, key, expected=f"at most {MAX_YAML_BYTES / 1e6:g} MB")
 

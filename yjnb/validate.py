@@ -141,7 +141,7 @@ def rehearse(workspace: Workspace, slug: str, year: str | None = None) -> list[P
     config = load_plan(workspace.params_dir, slug, overrides={"year": year})
     parameters = {
         "authority": slug,
-        "year": year,
+        "year": config.year,
         "profiles": list(PROFILES),
         "params_dir": str(workspace.params_dir),
         "data_dir": str(workspace.data_dir),
