@@ -142,15 +142,17 @@ def _validate(args: argparse.Namespace, workspace: Workspace) -> int:
     slugs = _authorities(args, workspace)
     problems = validate(workspace, slugs, year=args.year, strict=args.strict)
     errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
     for problem in problems:
         print(f"{problem.severity}: {problem}")
+    notes = len(problems) - len(errors) - len(warnings)
     print(
-        f"Checked {len(slugs)} authorities: {len(errors)} errors, "
-        f"{len(problems) - len(errors)} warnings."
+        f"Checked {len(slugs)} authorities: {len(errors)} errors, {len(warnings)} warnings"
+        + (f", {notes} notes (checks that could not be made)." if notes else ".")
     )
-    if args.strict and problems and not errors:
+    if args.strict and warnings and not errors:
         print("--strict: the warnings above fail the check.")
-    return 1 if errors or (args.strict and problems) else 0
+    return 1 if errors or (args.strict and warnings) else 0
 
 
 def _new(args: argparse.Namespace, workspace: Workspace) -> int:

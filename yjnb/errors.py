@@ -25,7 +25,9 @@ class Problem:
     column: str | None = None
     value: str | None = None
     expected: str | None = None
-    severity: str = "error"  # "error" or "warning"
+    # "error": refused; "warning": a data-quality problem, built with a note (fails
+    # --strict); "note": a check that could not be made, said so (never fails a build)
+    severity: str = "error"
 
     def __post_init__(self) -> None:
         if self.value is not None:

@@ -148,7 +148,8 @@ class Plan:
         """Record a warning and emit it for the build's manifest (never into the HTML)."""
         if problem in self.warnings:
             return
-        problem = Problem(**{**problem.__dict__, "severity": "warning"})
+        if problem.severity == "error":  # built after all: a note on the page, not a refusal
+            problem = Problem(**{**problem.__dict__, "severity": "warning"})
         self.warnings.append(problem)
         payload = {k: v for k, v in problem.__dict__.items() if v is not None}
         _display({WARNING_MIME: payload, "text/plain": f"Warning: {problem}"}, {})

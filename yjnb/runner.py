@@ -306,6 +306,7 @@ class _StrictChecks:
         found = self.national_problems + check_authority(
             self.workspace, slug, self.year, self.national, strict=True
         )
+        found = [p for p in found if p.severity != "note"]
         if not found:
             return None
         lines = "\n".join(f"    {p.severity}: {p}" for p in found)
