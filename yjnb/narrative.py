@@ -26,6 +26,8 @@ from yjnb.errors import InputError, Problem
 
 PLACEHOLDER_RE = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}")
 MISSING_NOTE = "Narrative to be written"
+# A section's narrative is a few pages; this bounds what one file can make a page carry.
+MAX_NARRATIVE_BYTES = 1_000_000
 # Image files narrative may show: media type, and how the file's first bytes start.
 IMAGE_TYPES = {
     ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
@@ -206,14 +208,36 @@ def render_narrative(path: Path, values: Mapping[str, str], shown: str) -> tuple
     -------
     tuple of (html, found)
     """
-    if not path.exists():
+    text = read_narrative(path, shown)
+    if text is None:
         note = (
             f'<div class="yjnb-missing" role="note"><strong>{MISSING_NOTE}.</strong> '
             f"Add it in {html.escape(shown)}.</div>"
         )
         return note, False
+    return render_markdown(fill_placeholders(text, values, shown), source=path, shown=shown), True
+
+
+def read_narrative(path: Path, shown: str) -> str | None:
+    """The text of a narrative file; None if there is none.
+
+    Raises
+    ------
+    InputError
+        If it is not a file, is larger than :data:`MAX_NARRATIVE_BYTES` or not UTF-8 text.
+    """
+    if not path.exists():
+        return None
     try:
-        text = path.read_text(encoding="utf-8")
+        if not path.is_file():
+            raise InputError([Problem(shown, "is not a file", expected="a markdown file")])
+        size = path.stat().st_size
+        if size > MAX_NARRATIVE_BYTES:
+            message = f"is {size / 1e6:,.1f} MB, more than a section's narrative may be"
+            limit = f"at most {MAX_NARRATIVE_BYTES / 1e6:g} MB"
+            raise InputError([Problem(shown, message, expected=limit)])
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InputError([Problem(shown, f"not valid UTF-8 text ({exc.reason})")]) from None
-    return render_markdown(fill_placeholders(text, values, shown), source=path, shown=shown), True
+    except OSError as exc:
+        raise InputError([Problem(shown, f"cannot be read ({exc.strerror})")]) from None

@@ -38,6 +38,7 @@ from yjnb.execute import (
     START_ATTEMPTS,
     START_BACKOFF,
     SectionFailed,
+    cannot_write,
     execute_section,
 )
 from yjnb.paths import PACKAGE_DIR, Workspace, hidden, manifests, to_root
@@ -303,11 +304,15 @@ def _plan(
         if not force and _unchanged(workspace, slug, config, sections, parameters, build):
             summary.reused.append(slug)
             continue
+        year_dir = workspace.output_dir / config.year
+        try:
+            year_dir.mkdir(parents=True, exist_ok=True)
+            staging = staging_folder(year_dir, slug)
+        except OSError as exc:
+            summary.failures.append(Failure(slug, "outputs", "", cannot_write(exc)))
+            continue
         if not jobs and on_first_job:
             on_first_job()
-        year_dir = workspace.output_dir / config.year
-        year_dir.mkdir(parents=True, exist_ok=True)
-        staging = staging_folder(year_dir, slug)
         (staging / "notebooks").mkdir()
         jobs.append(Job(slug, config, sections, staging, parameters, profiles))
 
@@ -328,6 +333,7 @@ class _StrictChecks:
         found = self.national_problems + check_authority(
             self.workspace, slug, self.year, self.national, strict=True
         )
+        found = [p for p in found if p.severity != "note"]
         if not found:
             return None
         lines = "\n".join(f"    {p.severity}: {p}" for p in found)
@@ -522,7 +528,12 @@ def run(
                 if planned or _index_outdated(year_dir):
                     from yjnb.publish import write_index
 
-                    write_index(year_dir, year_label)
+                    try:
+                        write_index(year_dir, year_label)
+                    except OSError as exc:
+                        failure = f"index for {year_label}: {cannot_write(exc)}"
+                        summary.index_failures.append(failure)
+                        continue
                 summary.index_pages.append(year_dir / "index.html")
     except KeyboardInterrupt:
         # Already stopping: another Ctrl-C changes nothing, and would cut the stop short.
@@ -541,20 +552,25 @@ def run(
     finally:
         for job in planned:
             shutil.rmtree(job.staging, ignore_errors=True)
-        os.close(claim)
+        if claim is not None:
+            os.close(claim)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _claim_outputs(output_dir: Path) -> int:
+def _claim_outputs(output_dir: Path) -> int | None:
     """Hold the output folder for this run; first remove what killed runs left there.
 
     Every run holds a shared lock on the folder while it runs; only a run that could take it
     alone (no other run is writing there) removes staging and replaced folders, which are
-    then leftovers of runs that were killed. Returns the descriptor to close at the end.
+    then leftovers of runs that were killed. Returns the descriptor to close at the end
+    (None if the folder cannot be made or opened).
     """
-    output_dir.mkdir(parents=True, exist_ok=True)
-    claim = os.open(output_dir, os.O_RDONLY)
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        claim = os.open(output_dir, os.O_RDONLY)
+    except OSError:
+        return None  # each authority reports the folder it cannot write to
     try:
         fcntl.flock(claim, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:

@@ -93,5 +93,6 @@ def remove_leftovers(year_dir: Path) -> list[Path]:
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry, ignore_errors=True)
         else:
-            entry.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # as rmtree: what cannot be removed stays
+                entry.unlink()
     return found
