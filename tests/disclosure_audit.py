@@ -1,4 +1,5 @@
-"""An auditor of published tables, independent of yjnb.suppress: what can a reader work out?
+"""An auditor of published tables, independent of yjnb.present.suppress: what can a reader
+work out?
 
 Given a public table (as published, with [c] for hidden figures), the board's version of it
 (the true figures) and the relations a reader knows, it finds every hidden count that can

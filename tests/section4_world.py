@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from yjnb.comparisons import Comparison, compare_authority
-from yjnb.config import PlanConfig
-from yjnb.load import NationalData
+from yjnb.inputs.config import PlanConfig
+from yjnb.inputs.load import NationalData
+from yjnb.sections.comparisons import Comparison, compare_authority
 
 WF, CUMBERLAND, TRAFFORD, BLACKBURN = "E06000064", "E06000063", "E08000009", "E06000008"
 CUMBRIA, NORTH_WEST, ENGLAND = "E23000002", "E12000002", "E92000001"

@@ -1,7 +1,7 @@
 """The published appendix: complete in both profiles, and safe to publish.
 
 One batch builds sections 12 and 15 for two bundled authorities (Trafford's small numbers
-hide the most). Then, for every public table, an auditor independent of yjnb.suppress
+hide the most). Then, for every public table, an auditor independent of yjnb.present.suppress
 proves that no hidden count can be worked out from everything published, and every public
 file is searched for values planted in cohort.csv.
 """
@@ -16,8 +16,8 @@ import pytest
 from disclosure_audit import HIDDEN, Reader, is_hidden
 
 from yjnb.cli import main
-from yjnb.cohort import disposal_tiers
-from yjnb.schemas import COHORT_PARTS, MEASURE_BASES
+from yjnb.inputs.schemas import COHORT_PARTS, MEASURE_BASES
+from yjnb.sections.cohort import disposal_tiers
 
 ROOT = Path(__file__).resolve().parent.parent
 AUTHORITIES = ("trafford", "westmorland-and-furness")

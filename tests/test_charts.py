@@ -2,8 +2,8 @@ import re
 
 import pandas as pd
 
-from yjnb.charts import new_figure, palette, render
-from yjnb.tables import Table
+from yjnb.present.charts import new_figure, palette, render
+from yjnb.present.tables import Table
 
 
 def small_chart():

@@ -8,7 +8,7 @@ import pytest
 from scipy.stats import binomtest
 
 import yjnb
-from yjnb.cohort import (
+from yjnb.sections.cohort import (
     average_age,
     cohort_counts,
     cohort_profile,
@@ -16,8 +16,13 @@ from yjnb.cohort import (
     cohort_years,
     disposal_tiers,
 )
-from yjnb.disproportionality import MIN_CHILDREN, disproportionality_table, reading, relative_rate
-from yjnb.voice import audit_table, feedback_charts
+from yjnb.sections.disproportionality import (
+    MIN_CHILDREN,
+    disproportionality_table,
+    reading,
+    relative_rate,
+)
+from yjnb.sections.voice import audit_table, feedback_charts
 
 WF = "westmorland-and-furness"
 

@@ -19,10 +19,10 @@ from section4_world import (
     build_world,
 )
 
-from yjnb.comparisons import comparison_table, indicators_table, ranking
-from yjnb.load import NationalData
-from yjnb.placeholders import describe, placeholder_values
-from yjnb.shares import share_of_area_table
+from yjnb.inputs.load import NationalData
+from yjnb.narrative.placeholders import describe, placeholder_values
+from yjnb.sections.comparisons import comparison_table, indicators_table, ranking
+from yjnb.sections.shares import share_of_area_table
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from yjnb.config import PlanConfig, default_sections, load_plan
 from yjnb.errors import InputError
+from yjnb.inputs.config import PlanConfig, default_sections, load_plan
 
 GOOD = "name: Sefton Youth Justice Service\narea_code: E08000014\nyear: 2024-25\n"
 

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 import yjnb.plan
-from yjnb import budget, content, development
-from yjnb.config import load_plan
-from yjnb.content_figures import content_names, content_values
 from yjnb.errors import InputError
+from yjnb.inputs.config import load_plan
+from yjnb.narrative.content_figures import content_names, content_values
+from yjnb.sections import budget, content, development
 
 ROOT = Path(__file__).resolve().parent.parent
 WF = "westmorland-and-furness"
@@ -330,7 +330,7 @@ SEED_SENTENCES = (
 
 
 def test_typed_figures_that_disagree_with_the_budget_table_are_reported(tmp_path):
-    from yjnb.typed_figures import check_narrative_figures
+    from yjnb.narrative.typed_figures import check_narrative_figures
 
     plan = open_bundled(WF, tmp_path)
     narrative = tmp_path / "params" / WF / "narrative" / "07_resources.md"
@@ -347,7 +347,7 @@ def test_typed_figures_that_disagree_with_the_budget_table_are_reported(tmp_path
 
 
 def test_data_notes_about_a_folder(tmp_path, monkeypatch):
-    from yjnb.typed_figures import check_narrative_figures
+    from yjnb.narrative.typed_figures import check_narrative_figures
 
     shown = []
     monkeypatch.setattr(yjnb.plan, "_display", lambda data, metadata: shown.append(data))
@@ -422,7 +422,7 @@ def test_narrative_can_quote_content_figures_and_notes_can_be_chosen(tmp_path, m
 
 
 def test_dashboard_recomputes_the_seeds_percentages(wf):
-    from yjnb.dashboard import need_by_group_table
+    from yjnb.sections.dashboard import need_by_group_table
 
     plan, _ = wf
     table = need_by_group_table(plan).for_profile("board", 5)
@@ -448,7 +448,11 @@ dashboard:
 
 
 def test_dashboard_small_counts_are_suppressed_in_public_and_faults_noted(tmp_path):
-    from yjnb.dashboard import first_time_entrants_table, need_by_group_table, reoffending_table
+    from yjnb.sections.dashboard import (
+        first_time_entrants_table,
+        need_by_group_table,
+        reoffending_table,
+    )
 
     params = tmp_path / "params"
     shutil.copytree(ROOT / "params" / WF, params / WF)

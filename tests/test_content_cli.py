@@ -45,7 +45,7 @@ def test_validate_knows_each_authoritys_budget_lines(workspace_factory, capsys):
 def test_new_writes_a_plan_whose_commented_content_is_valid(tmp_path, capsys):
     import re
 
-    from yjnb.config import load_plan
+    from yjnb.inputs.config import load_plan
 
     params, data = tmp_path / "params", tmp_path / "data"
     assert main(["new", "sefton", "--params-dir", str(params), "--data-dir", str(data)]) == 0

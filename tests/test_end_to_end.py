@@ -106,8 +106,8 @@ def test_notebook_without_a_declared_parameter_is_refused(workspace_factory, tmp
     notebook.cells[0].source = notebook.cells[0].source.replace("data_dir = None", "")
     nbformat.write(notebook, notebooks / "02_governance.ipynb")
 
+    from yjnb.batch.runner import run as run_batch
     from yjnb.paths import Workspace
-    from yjnb.runner import run as run_batch
 
     workspace = Workspace.from_args(ws["params"], ws["data"], ws["output"], notebooks)
     summary = run_batch(workspace, progress=False)

@@ -13,13 +13,13 @@ import pytest
 from scipy.stats import chi2
 from section4_world import CUMBERLAND, CUMBRIA, ENGLAND, FY, PREVIOUS, TRAFFORD, WF, national
 
-from yjnb import trends
-from yjnb.aggregates import resolve_counts
-from yjnb.comparisons import compare_authority, comparison_table
-from yjnb.config import PlanConfig
-from yjnb.indicators import compare, compute_indicators, format_limit, format_value
-from yjnb.load import NationalData
-from yjnb.tables import Table
+from yjnb.inputs.config import PlanConfig
+from yjnb.inputs.load import NationalData
+from yjnb.present.tables import Table
+from yjnb.sections import trends
+from yjnb.sections.comparisons import compare_authority, comparison_table
+from yjnb.stats.aggregates import resolve_counts
+from yjnb.stats.indicators import compare, compute_indicators, format_limit, format_value
 
 COUNT_MEASURES = ["fte", "reoffenders", "reoffending_cohort", "reoffences", "custody",
                   "population_10_17"]  # fmt: skip

@@ -137,8 +137,8 @@ def test_the_headline_says_what_its_total_includes(built):
 
 
 def test_strict_run_plans_clean_authorities_and_fails_the_others(tmp_path):
+    from yjnb.batch.runner import RunSummary, plan_jobs
     from yjnb.paths import Workspace
-    from yjnb.runner import RunSummary, plan_jobs
 
     ws = workspace(tmp_path)
     shutil.copytree(ROOT / "params" / "trafford", ws["params"] / "trafford")

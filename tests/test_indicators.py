@@ -1,4 +1,4 @@
-"""Indicators, intervals, aggregation and data-quality checks (yjnb/indicators.py)."""
+"""Indicators, intervals, aggregation and data-quality checks (yjnb/stats/indicators.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from scipy.stats import chi2, norm
 
 from yjnb.errors import InputError
-from yjnb.indicators import (
+from yjnb.stats.indicators import (
     INDICATORS,
     TABLE_COLUMNS,
     compare,

@@ -18,11 +18,11 @@ from test_runner import SLUG, YEAR, workspace
 from workspaces import copy_workspace
 
 from yjnb import cli
-from yjnb.config import load_plan
+from yjnb.batch.runner import Interrupted, build_inputs, run
+from yjnb.inputs.config import load_plan
 from yjnb.paths import Workspace
-from yjnb.runner import Interrupted, build_inputs, run
-from yjnb.staging import swap
-from yjnb.year_index import built_authorities
+from yjnb.publish.staging import swap
+from yjnb.publish.year_index import built_authorities
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +118,7 @@ def test_an_interrupted_run_says_what_it_replaced(monkeypatch, capsys, replaced,
     def interrupted(*args, **kwargs):
         raise Interrupted(replaced)
 
-    monkeypatch.setattr("yjnb.runner.run", interrupted)
+    monkeypatch.setattr("yjnb.batch.runner.run", interrupted)
     assert cli.main(["run"]) == 130
     err = capsys.readouterr().err
     assert err.startswith(message)

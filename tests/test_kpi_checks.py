@@ -6,7 +6,7 @@ import csv
 import pytest
 
 from yjnb.errors import InputError
-from yjnb.load import check_local, load_local
+from yjnb.inputs.load import check_local, load_local
 
 SLUG = "westmorland-and-furness"
 SHOWN = f"data/local/{SLUG}/kpis.csv"

@@ -9,15 +9,15 @@ import pandas as pd
 import pytest
 
 import yjnb
-from yjnb.board import board_attendance_table, board_kpi_table
-from yjnb.charts import Chart
-from yjnb.kpi_charts import kpi_chart
-from yjnb.kpi_summary import kpi_headlines
-from yjnb.kpi_tables import KPI_COLUMNS, kpi_table
-from yjnb.kpis import kpi_periods, kpi_specs, quarter_before, quarter_of, rate
-from yjnb.schemas import BOARD_STATUSES
-from yjnb.shown import change_text, change_words, percent, points
-from yjnb.tables import Table
+from yjnb.inputs.schemas import BOARD_STATUSES
+from yjnb.present.charts import Chart
+from yjnb.present.shown import change_text, change_words, percent, points
+from yjnb.present.tables import Table
+from yjnb.sections.board import board_attendance_table, board_kpi_table
+from yjnb.sections.kpi_charts import kpi_chart
+from yjnb.sections.kpi_summary import kpi_headlines
+from yjnb.sections.kpi_tables import KPI_COLUMNS, kpi_table
+from yjnb.sections.kpis import kpi_periods, kpi_specs, quarter_before, quarter_of, rate
 
 ROOT = Path(__file__).resolve().parent.parent
 WF = "westmorland-and-furness"

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from yjnb.errors import InputError, Problem
-from yjnb.load import (
+from yjnb.inputs.load import (
     LocalData,
     NationalData,
     check_local,
@@ -19,7 +19,7 @@ from yjnb.load import (
     load_local,
     load_national,
 )
-from yjnb.schemas import EXCLUSIVE_MEASURES, KPI_MEASURES, LOCAL_FILES, NATIONAL_FILES
+from yjnb.inputs.schemas import EXCLUSIVE_MEASURES, KPI_MEASURES, LOCAL_FILES, NATIONAL_FILES
 
 SLUG = "sefton"
 

@@ -3,7 +3,12 @@ import base64
 import pytest
 
 from yjnb.errors import InputError
-from yjnb.narrative import fill_placeholders, image_problems, render_markdown, render_narrative
+from yjnb.narrative.markdown import (
+    fill_placeholders,
+    image_problems,
+    render_markdown,
+    render_narrative,
+)
 
 
 def test_placeholders_are_filled():

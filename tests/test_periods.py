@@ -3,7 +3,7 @@ import datetime
 import pandas as pd
 import pytest
 
-from yjnb.periods import (
+from yjnb.inputs.periods import (
     FINANCIAL_YEAR_RE,
     QUARTER_RE,
     financial_year_label,

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from yjnb import reuse
-from yjnb.comparisons import compare_authority
-from yjnb.config import load_plan
-from yjnb.load import load_local, load_national
+from yjnb.inputs.config import load_plan
+from yjnb.inputs.load import load_local, load_national
+from yjnb.sections.comparisons import compare_authority
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,7 +60,7 @@ def test_a_computation_is_reused_for_the_same_objects_only(remembering):
 
 
 def test_inputs_and_indicators_are_reusable_and_the_same_either_way(remembering):
-    # Each notebook's process reuses these (yjnb.workers); a dropped decorator fails here.
+    # Each notebook's process reuses these (yjnb.batch.workers); a dropped decorator fails here.
     for function in (load_national, load_local, load_plan, compare_authority):
         assert getattr(function, "reused_in_workers", False), function.__name__
     data, params = ROOT / "data", ROOT / "params"

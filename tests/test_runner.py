@@ -14,11 +14,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from yjnb import execute, workers
+from yjnb.batch import execute, workers
+from yjnb.batch.runner import run
 from yjnb.cli import main
-from yjnb.config import load_plan
+from yjnb.inputs.config import load_plan
 from yjnb.paths import Workspace
-from yjnb.runner import run
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "warwickshire"
@@ -198,7 +198,7 @@ def test_nothing_one_notebook_changes_is_visible_in_the_next(tmp_path, workspace
 
 SPARE_SHELL = """
 from IPython.core.interactiveshell import InteractiveShell
-from yjnb.engine import InProcessKernel, make_spare_shell
+from yjnb.batch.engine import InProcessKernel, make_spare_shell
 make_spare_shell()
 spare = InteractiveShell.instance()
 with InProcessKernel() as kernel:
@@ -283,7 +283,7 @@ def test_an_unchanged_authority_is_reused_and_force_rebuilds_it(
 def test_an_interruption_while_planning_leaves_no_staging_folder(
     tmp_path, workspace_factory, monkeypatch
 ):
-    from yjnb import runner
+    from yjnb.batch import runner
 
     ws = workspace(tmp_path, workspace_factory, ["north", SLUG], ["01_introduction"])
     loaded = []
@@ -404,7 +404,7 @@ def test_a_worker_server_that_dies_fails_every_unfinished_authority(tmp_path, wo
     servers = [  # the test's own child running the server (its forks share its command line)
         pid
         for pid in _descendants(os.getpid(), depth=1)
-        if b"yjnb.workers" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        if b"yjnb.batch.workers" in Path(f"/proc/{pid}/cmdline").read_bytes()
     ]
     assert len(servers) == 1
     started = _descendants(servers[0])

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from disclosure_audit import Reader
 
-from yjnb.charts import Chart, new_figure, render
-from yjnb.feasible import feasible_ranges, weak_cells
-from yjnb.suppress import SUPPRESSED, Cells, Counts, CountsBuilder, Protected
-from yjnb.tables import Table
+from yjnb.present.charts import Chart, new_figure, render
+from yjnb.present.suppress import SUPPRESSED, Cells, Counts, CountsBuilder, Protected
+from yjnb.present.tables import Table
+from yjnb.stats.feasible import feasible_ranges, weak_cells
 
 
 def audit(counts: Counts, hidden: np.ndarray, threshold: int) -> list[str]:

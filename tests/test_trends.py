@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from section4_world import build_world
 
-from yjnb import trends
-from yjnb.charts import Chart, palette
-from yjnb.comparisons import compare_authority
-from yjnb.config import load_plan
-from yjnb.load import load_national
+from yjnb.inputs.config import load_plan
+from yjnb.inputs.load import load_national
 from yjnb.paths import PROJECT_ROOT
-from yjnb.tables import Table
+from yjnb.present.charts import Chart, palette
+from yjnb.present.tables import Table
+from yjnb.sections import trends
+from yjnb.sections.comparisons import compare_authority
 
 FOCUS, GREY = palette("focus")
 

@@ -2,74 +2,162 @@
 
 Everything a notebook calls is here, as ``yjnb.<name>``, imported from its module on first
 use: the command line and the batch runner, which need none of it, start without loading
-matplotlib and the rest.
+matplotlib and the rest. The names are listed once, as the imports under ``TYPE_CHECKING``
+below, which editors and type checkers follow to their definitions; at run time each is
+imported from the module named there when a notebook first asks for it.
 """
 
 from __future__ import annotations
 
 import importlib
 import warnings
-from typing import Any
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from yjnb.paths import format_warning
 
 # Warnings a notebook prints are kept in the executed notebook: they name no local folder.
 warnings.formatwarning = format_warning
 
-_EXPORTS = {
-    "cohort_section": "yjnb.appendix",
-    "kpi_section": "yjnb.appendix",
-    "standards_section": "yjnb.appendix",
-    "board_attendance_table": "yjnb.board",
-    "board_chart": "yjnb.board",
-    "board_kpi_table": "yjnb.board",
-    "budget_chart": "yjnb.budget",
-    "budget_table": "yjnb.budget",
-    "contributions_table": "yjnb.budget",
-    "cohort_profile": "yjnb.cohort",
-    "cohort_summary": "yjnb.cohort",
-    "comparison_table": "yjnb.comparisons",
-    "indicators_table": "yjnb.comparisons",
-    "population_table": "yjnb.comparisons",
-    "board_members_table": "yjnb.content",
-    "child_first_table": "yjnb.content",
-    "local_context_table": "yjnb.content",
-    "progress_summary_table": "yjnb.content",
-    "progress_table": "yjnb.content",
-    "risk_register_table": "yjnb.content",
-    "first_time_entrants_table": "yjnb.dashboard",
-    "need_by_group_table": "yjnb.dashboard",
-    "reoffending_table": "yjnb.dashboard",
-    "actions_table": "yjnb.development",
-    "board_development_table": "yjnb.development",
-    "evidence_table": "yjnb.development",
-    "local_priorities_table": "yjnb.development",
-    "national_priorities_table": "yjnb.development",
-    "objectives_table": "yjnb.development",
-    "sign_off_table": "yjnb.development",
-    "staffing_by_funder_table": "yjnb.development",
-    "staffing_table": "yjnb.development",
-    "training_table": "yjnb.development",
-    "disproportionality_table": "yjnb.disproportionality",
-    "kpi_chart": "yjnb.kpi_charts",
-    "kpi_headlines": "yjnb.kpi_summary",
-    "kpi_table": "yjnb.kpi_tables",
-    "Plan": "yjnb.plan",
-    "open_plan": "yjnb.plan",
-    "share_of_area_table": "yjnb.shares",
-    "comparison_chart": "yjnb.trends",
-    "trend_chart": "yjnb.trends",
-    "check_narrative_figures": "yjnb.typed_figures",
-    "audit_table": "yjnb.voice",
-    "feedback_charts": "yjnb.voice",
-}
-__all__ = sorted(_EXPORTS)
+if TYPE_CHECKING:
+    from yjnb.narrative.typed_figures import check_narrative_figures
+    from yjnb.plan import Plan, open_plan
+    from yjnb.sections.appendix import (
+        cohort_section,
+        kpi_section,
+        standards_section,
+    )
+    from yjnb.sections.board import (
+        board_attendance_table,
+        board_chart,
+        board_kpi_table,
+    )
+    from yjnb.sections.budget import (
+        budget_chart,
+        budget_table,
+        contributions_table,
+    )
+    from yjnb.sections.cohort import (
+        cohort_profile,
+        cohort_summary,
+    )
+    from yjnb.sections.comparisons import (
+        comparison_table,
+        indicators_table,
+        population_table,
+    )
+    from yjnb.sections.content import (
+        board_members_table,
+        child_first_table,
+        local_context_table,
+        progress_summary_table,
+        progress_table,
+        risk_register_table,
+    )
+    from yjnb.sections.dashboard import (
+        first_time_entrants_table,
+        need_by_group_table,
+        reoffending_table,
+    )
+    from yjnb.sections.development import (
+        actions_table,
+        board_development_table,
+        evidence_table,
+        local_priorities_table,
+        national_priorities_table,
+        objectives_table,
+        sign_off_table,
+        staffing_by_funder_table,
+        staffing_table,
+        training_table,
+    )
+    from yjnb.sections.disproportionality import (
+        disproportionality_table,
+    )
+    from yjnb.sections.kpi_charts import kpi_chart
+    from yjnb.sections.kpi_summary import kpi_headlines
+    from yjnb.sections.kpi_tables import kpi_table
+    from yjnb.sections.shares import share_of_area_table
+    from yjnb.sections.trends import (
+        comparison_chart,
+        trend_chart,
+    )
+    from yjnb.sections.voice import audit_table, feedback_charts
+
+# Ruff checks that every name imported above is listed here, and every name listed is imported.
+__all__ = [
+    "Plan",
+    "actions_table",
+    "audit_table",
+    "board_attendance_table",
+    "board_chart",
+    "board_development_table",
+    "board_kpi_table",
+    "board_members_table",
+    "budget_chart",
+    "budget_table",
+    "check_narrative_figures",
+    "child_first_table",
+    "cohort_profile",
+    "cohort_section",
+    "cohort_summary",
+    "comparison_chart",
+    "comparison_table",
+    "contributions_table",
+    "disproportionality_table",
+    "evidence_table",
+    "feedback_charts",
+    "first_time_entrants_table",
+    "indicators_table",
+    "kpi_chart",
+    "kpi_headlines",
+    "kpi_section",
+    "kpi_table",
+    "local_context_table",
+    "local_priorities_table",
+    "national_priorities_table",
+    "need_by_group_table",
+    "objectives_table",
+    "open_plan",
+    "population_table",
+    "progress_summary_table",
+    "progress_table",
+    "reoffending_table",
+    "risk_register_table",
+    "share_of_area_table",
+    "sign_off_table",
+    "staffing_by_funder_table",
+    "staffing_table",
+    "standards_section",
+    "training_table",
+    "trend_chart",
+]
 __version__ = "0.1.0"
+
+
+@cache
+def _exports() -> dict[str, str]:
+    """Each name imported under ``TYPE_CHECKING`` above, with the module it comes from."""
+    import ast
+
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    block = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+    )
+    return {
+        alias.name: node.module
+        for node in block.body
+        if isinstance(node, ast.ImportFrom) and node.module
+        for alias in node.names
+    }
 
 
 def __getattr__(name: str) -> Any:
     try:
-        module = _EXPORTS[name]
+        module = _exports()[name]
     except KeyError:
         raise AttributeError(f"module 'yjnb' has no attribute {name!r}") from None
     value = getattr(importlib.import_module(module), name)
@@ -78,4 +166,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS})
+    return sorted({*globals(), *_exports()})

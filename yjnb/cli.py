@@ -107,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, workspace: Workspace) -> int:
-    from yjnb.runner import run
+    from yjnb.batch.runner import run
 
     profiles = tuple(args.profile) if args.profile else None
     summary = run(
@@ -138,7 +138,7 @@ def _authorities(args: argparse.Namespace, workspace: Workspace) -> list[str]:
 
 
 def _validate(args: argparse.Namespace, workspace: Workspace) -> int:
-    from yjnb.validate import validate
+    from yjnb.batch.validate import validate
 
     slugs = _authorities(args, workspace)
     problems = validate(workspace, slugs, year=args.year, strict=args.strict)
@@ -157,7 +157,7 @@ def _validate(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def _new(args: argparse.Namespace, workspace: Workspace) -> int:
-    from yjnb.scaffold import scaffold
+    from yjnb.inputs.scaffold import scaffold
 
     for path in scaffold(workspace, args.slug):
         print(f"created {workspace.shown(path)}")
@@ -165,8 +165,8 @@ def _new(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def _placeholders(args: argparse.Namespace, workspace: Workspace) -> int:
-    from yjnb.content_figures import authority_placeholders, content_names
-    from yjnb.placeholders import describe
+    from yjnb.narrative.content_figures import authority_placeholders, content_names
+    from yjnb.narrative.placeholders import describe
 
     if args.slug is None:
         for name, meaning in (describe() | content_names()).items():

@@ -15,18 +15,18 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from yjnb import comparisons
-from yjnb.charts import Chart
-from yjnb.config import PROFILES, PlanConfig, Section, load_plan
-from yjnb.content_figures import content_values
 from yjnb.errors import InputError, Problem
-from yjnb.load import LocalData, NationalData, load_local, load_national
-from yjnb.narrative import render_narrative
+from yjnb.inputs.config import PROFILES, PlanConfig, Section, load_plan
+from yjnb.inputs.load import LocalData, NationalData, load_local, load_national
+from yjnb.inputs.plan_areas import check_plan_codes
+from yjnb.narrative.content_figures import content_values
+from yjnb.narrative.markdown import render_narrative
+from yjnb.narrative.placeholders import placeholder_values
 from yjnb.paths import Workspace, from_root
-from yjnb.placeholders import placeholder_values
-from yjnb.suppress import Protected
-from yjnb.tables import Table
-from yjnb.validate import check_plan_codes
+from yjnb.present.charts import Chart
+from yjnb.present.suppress import Protected
+from yjnb.present.tables import Table
+from yjnb.sections import comparisons
 
 ILLUSTRATIVE_TEXT = (
     "<strong>Illustrative text:</strong> written to demonstrate the plan, "
@@ -96,7 +96,7 @@ class Plan:
         """Display a table or chart, or several in order.
 
         Published national figures are the same in every profile. Figures from local counts
-        of children (:class:`~yjnb.suppress.Protected`) are drawn for each profile: whole
+        of children (:class:`~yjnb.present.suppress.Protected`) are drawn for each profile: whole
         for the board, with statistical disclosure control in public (counts from 1 to
         plan.yaml's ``suppression_threshold`` shown as [c]). A chart's data table is
         published with it, as tables/<id>.csv.

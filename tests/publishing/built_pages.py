@@ -4,9 +4,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from yjnb.config import PROFILES, load_plan
+from yjnb.batch.runner import RunSummary, run
+from yjnb.inputs.config import PROFILES, load_plan
 from yjnb.paths import Workspace
-from yjnb.runner import RunSummary, run
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -14,10 +14,10 @@ from pathlib import Path
 import yaml
 from workspaces import copy_workspace
 
-from yjnb.config import load_plan
 from yjnb.errors import InputError
-from yjnb.load import load_local, load_national
-from yjnb.validate import check_plan_codes
+from yjnb.inputs.config import load_plan
+from yjnb.inputs.load import load_local, load_national
+from yjnb.inputs.plan_areas import check_plan_codes
 
 PLANT = (
     "=1+1<img alt=x src=x onerror=alert(1)><script>alert(2)</script><svg onload=alert(3)>"

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
+from yjnb.batch.runner import run
 from yjnb.paths import Workspace
-from yjnb.runner import run
 
 
 def published(root):

@@ -21,12 +21,12 @@ import pytest
 from built_pages import PAGES
 from hostile import LIVE_TAGS, PLANT, hostile_authority
 
-from yjnb import spreadsheet
-from yjnb.config import PROFILES
+from yjnb.batch.runner import run
+from yjnb.inputs.config import PROFILES
 from yjnb.paths import PROJECT_ROOT, TEMPLATES_DIR, Workspace
-from yjnb.publish import WORKBOOK, write_index
-from yjnb.runner import run
-from yjnb.tables import Table, neutralise_formula, restore_formula
+from yjnb.present.tables import Table, neutralise_formula, restore_formula
+from yjnb.publish import spreadsheet
+from yjnb.publish.outputs import WORKBOOK, write_index
 
 SLUG = "westmorland-and-furness"
 YEAR = "2024-25"
@@ -299,7 +299,7 @@ def test_an_index_interrupted_while_written_leaves_the_earlier_one(year_copy, mo
 
 
 def test_ctrl_c_during_the_index_swap_waits_until_it_is_whole(year_copy, monkeypatch):
-    from yjnb import publish
+    from yjnb.publish import outputs as publish
 
     swap = publish.swap
 

@@ -3,8 +3,8 @@
 import nbformat
 import pytest
 
-from yjnb.config import Section
-from yjnb.publish import Executed, render_page
+from yjnb.inputs.config import Section
+from yjnb.publish.outputs import Executed, render_page
 
 
 def output(html: str, **yjnb) -> nbformat.NotebookNode:

@@ -9,11 +9,11 @@ from axe_playwright_python.sync_playwright import Axe
 from built_pages import AXE_OPTIONS, bundled_pages
 from PIL import Image
 
-from yjnb.charts import new_figure, palette, render
-from yjnb.config import Section
+from yjnb.inputs.config import Section
 from yjnb.plan import TABLE_MIME, table_payload
-from yjnb.publish import Executed, render_page
-from yjnb.tables import Table
+from yjnb.present.charts import new_figure, palette, render
+from yjnb.present.tables import Table
+from yjnb.publish.outputs import Executed, render_page
 
 FIGURES = """() => Array.from(document.querySelectorAll('figure')).map((f) => {
   const img = f.querySelector('img');

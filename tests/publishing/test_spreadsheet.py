@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from built_pages import bundled_authorities
 
-from yjnb.config import PROFILES
-from yjnb.spreadsheet import BLANK, sheet_names, symbol_meanings, write_workbook
+from yjnb.inputs.config import PROFILES
+from yjnb.publish.spreadsheet import BLANK, sheet_names, symbol_meanings, write_workbook
 
 CREATED = datetime.datetime(2024, 4, 1)
 COUNTS_CSV = (

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from yjnb.spreadsheet import symbol_meanings
-from yjnb.tables import Table
+from yjnb.present.tables import Table
+from yjnb.publish.spreadsheet import symbol_meanings
 
 
 def table(notes=(), highlight=()):

@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from built_pages import AXE_OPTIONS
 
-from yjnb.publish import write_index
+from yjnb.publish.outputs import write_index
 
 HEADER = (
     "area_code,area_name,indicator,period_start,period_end,numerator,denominator,value,unit,"

@@ -1,7 +1,7 @@
 """A Papermill engine that runs a notebook's cells in the current process, as a kernel would.
 
 The batch forks one fresh process per notebook from a process that has already imported
-yjnb, pandas, matplotlib and IPython (:mod:`yjnb.workers`), and that process runs Papermill
+yjnb, pandas, matplotlib and IPython (:mod:`yjnb.batch.workers`), and that process runs Papermill
 with this engine. Papermill still parameterises the notebook, records its metadata, raises
 ``PapermillExecutionError`` for a failing cell and writes the output notebook; only the
 kernel is replaced. Cells run in a new instance of the kernel's own shell class

@@ -1,6 +1,7 @@
 """One section notebook executed, one authority published: the steps the batch repeats.
 
-:mod:`yjnb.workers` runs these in the processes it forks; :mod:`yjnb.runner` plans them.
+:mod:`yjnb.batch.workers` runs these in the processes it forks; :mod:`yjnb.batch.runner`
+plans them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ if "jsonschema" not in sys.modules:
 
 import nbformat  # noqa: E402
 
+from yjnb.batch.jobs import build_inputs
 from yjnb.paths import PROJECT_ROOT, Workspace, to_root  # noqa: E402
 
 ENGINES = ("fork", "kernel")
@@ -78,11 +80,11 @@ def execute_section(
     notebook, output
         The section notebook, and where the executed copy is written.
     parameters
-        Papermill parameters (see :data:`yjnb.runner.NOTEBOOK_PARAMETERS`).
+        Papermill parameters (see :data:`yjnb.batch.jobs.NOTEBOOK_PARAMETERS`).
     engine
         ``fork``: the cells run in this process, which must be a fresh one used for nothing
-        else (:mod:`yjnb.engine`). ``kernel``: Papermill starts a Jupyter kernel; a kernel that
-        fails to start is retried.
+        else (:mod:`yjnb.batch.engine`). ``kernel``: Papermill starts a Jupyter kernel; a
+        kernel that fails to start is retried.
     kernel_manager_class
         For the kernel engine; default: kernels over local sockets (:func:`ipc_kernel_manager`).
 
@@ -110,7 +112,7 @@ def execute_section(
     try:
         with contextlib.chdir(PROJECT_ROOT):
             if engine == "fork":
-                from yjnb.engine import ENGINE_NAME
+                from yjnb.batch.engine import ENGINE_NAME
 
                 # Nothing to watch while it runs: written once, at the end (or at the failure).
                 papermill.execute_notebook(
@@ -182,8 +184,7 @@ def publish_job(
 
     from nbformat.v4 import nbjson
 
-    from yjnb.publish import Executed, publish_authority
-    from yjnb.runner import build_inputs
+    from yjnb.publish.outputs import Executed, publish_authority
 
     def read(section_id: str) -> nbformat.NotebookNode:
         # As Papermill has just written (and validated) it: not validated again.
@@ -199,6 +200,6 @@ def publish_job(
     manifest["build"] = build
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     (job.staging / "manifest.json").write_text(text, encoding="utf-8")
-    from yjnb.staging import swap
+    from yjnb.publish.staging import swap
 
     swap(job.staging, workspace.output_dir / job.config.year / job.slug)

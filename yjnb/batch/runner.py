@@ -6,8 +6,8 @@ own authority, and leaves what was published before untouched. An authority whos
 notebooks and yjnb are unchanged since its last build is reused, not rebuilt.
 
 The work is done by processes forked from one pre-imported worker server
-(:mod:`yjnb.workers`): a fresh process per notebook, without paying for a fresh Python and
-fresh imports each time. What each of them does is in :mod:`yjnb.execute`.
+(:mod:`yjnb.batch.workers`): a fresh process per notebook, without paying for a fresh Python and
+fresh imports each time. What each of them does is in :mod:`yjnb.batch.execute`.
 """
 
 from __future__ import annotations
@@ -31,9 +31,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from yjnb.config import PROFILES, PlanConfig, Section, load_plan
-from yjnb.errors import InputError
-from yjnb.execute import (
+from yjnb.batch.execute import (
     ENGINES,
     START_ATTEMPTS,
     START_BACKOFF,
@@ -41,9 +39,18 @@ from yjnb.execute import (
     cannot_write,
     execute_section,
 )
+from yjnb.batch.jobs import (
+    NOTEBOOK_PARAMETERS,
+    Failure,
+    Job,
+    build_inputs,
+    notebook_problem,
+)
+from yjnb.batch.workers import SERVER_COMMAND, AuthorityTask, IndexTask
+from yjnb.errors import InputError
+from yjnb.inputs.config import PROFILES, PlanConfig, Section, load_plan
 from yjnb.paths import PACKAGE_DIR, Workspace, hidden, manifests, to_root
-from yjnb.staging import remove_leftovers, staging_folder
-from yjnb.workers import SERVER_COMMAND, AuthorityTask, IndexTask
+from yjnb.publish.staging import remove_leftovers, staging_folder
 
 __all__ = [
     "ENGINES",
@@ -60,27 +67,8 @@ __all__ = [
     "run",
 ]
 
-NOTEBOOK_PARAMETERS = ("authority", "year", "profiles", "params_dir", "data_dir")
 SERVER_READY_TIMEOUT = 120.0  # seconds for the worker server to import everything
 STOP_GRACE = 30.0  # seconds the worker processes get to stop before they are killed
-
-
-@dataclass
-class Failure:
-    """Why one authority did not build."""
-
-    authority: str
-    section: str
-    cell: str
-    error: str
-
-    def __str__(self) -> str:
-        where = [part for part in (self.section, self.cell) if part]
-        return ": ".join(
-            [self.authority, ", ".join(where), self.error]
-            if where
-            else [self.authority, self.error]
-        )
 
 
 @dataclass
@@ -136,63 +124,6 @@ class Interrupted(KeyboardInterrupt):
         )
 
 
-@dataclass(frozen=True)
-class Job:
-    """One authority to build."""
-
-    slug: str
-    config: PlanConfig
-    sections: tuple[Section, ...]
-    staging: Path
-    parameters: dict[str, Any]
-    profiles: tuple[str, ...]
-
-
-def notebook_problem(notebook: Path) -> str | None:
-    """Why a section notebook cannot be run with yjnb's parameters, or None if it can.
-
-    Papermill only warns about parameters a notebook does not declare; yjnb refuses them.
-    """
-    import papermill
-
-    if not notebook.exists():
-        return f"notebook not found: {notebook}"
-    declared = set(papermill.inspect_notebook(str(notebook)))
-    missing = [name for name in NOTEBOOK_PARAMETERS if name not in declared]
-    if missing:
-        return f"its parameters cell does not declare {', '.join(missing)}"
-    return None
-
-
-def build_inputs(
-    workspace: Workspace, slug: str, sections: tuple[Section, ...]
-) -> dict[str, Path]:
-    """Every file an authority's build reads, by the name the manifest gives it.
-
-    Its params folder, the national data, its local data files and the section notebooks.
-    Hidden files and folders (such as JupyterLab's checkpoints) are not inputs, nor is an
-    output folder kept inside the params folder.
-    """
-    from yjnb.schemas import LOCAL_FILES
-
-    params = workspace.params_dir / slug
-    found = {
-        workspace.shown(p): p
-        for p in sorted(params.rglob("*"))
-        if not any(hidden(part) for part in p.relative_to(params).parts)
-        and not p.is_relative_to(workspace.output_dir)
-    }
-    found.update(
-        {workspace.shown(p): p for p in sorted((workspace.data_dir / "national").glob("*.csv"))}
-    )
-    local = workspace.data_dir / "local" / slug
-    found.update({workspace.shown(local / s.name): local / s.name for s in LOCAL_FILES.values()})
-    found.update(
-        {f"notebooks/{s.id}.ipynb": workspace.notebooks_dir / f"{s.id}.ipynb" for s in sections}
-    )
-    return {name: path for name, path in found.items() if path.is_file()}
-
-
 def code_fingerprint() -> str:
     """A digest of yjnb's own code and templates: a changed yjnb is never reused."""
     digest = hashlib.sha256()
@@ -212,7 +143,7 @@ def _unchanged(
     build: dict[str, str],
 ) -> bool:
     """True if the last build of this authority had exactly these inputs, notebooks and yjnb."""
-    from yjnb.provenance import sha256, versions
+    from yjnb.publish.provenance import sha256, versions
 
     built = workspace.output_dir / config.year / slug
     try:
@@ -321,14 +252,14 @@ class _StrictChecks:
     """``--strict``: every problem with an authority's inputs, the national data's once."""
 
     def __init__(self, workspace: Workspace, year: str | None):
-        from yjnb.validate import national_problems
+        from yjnb.batch.validate import national_problems
 
         self.workspace, self.year = workspace, year
         self.national_problems, self.national = national_problems(workspace)
 
     def failure(self, slug: str) -> Failure | None:
         """Why ``slug`` may not be built under --strict, or None if its inputs are clean."""
-        from yjnb.validate import check_authority
+        from yjnb.batch.validate import check_authority
 
         found = self.national_problems + check_authority(
             self.workspace, slug, self.year, self.national, strict=True
@@ -341,7 +272,7 @@ class _StrictChecks:
 
 
 class WorkerServer:
-    """The runner's side of the worker server (:mod:`yjnb.workers`).
+    """The runner's side of the worker server (:mod:`yjnb.batch.workers`).
 
     The server runs in its own process group, so the runner can stop it and every process
     it forked with one signal, and a Ctrl-C in the terminal reaches only the runner. It is
@@ -526,7 +457,7 @@ def run(
             for year_label in sorted(summary.years):
                 year_dir = workspace.output_dir / year_label
                 if planned or _index_outdated(year_dir):
-                    from yjnb.publish import write_index
+                    from yjnb.publish.outputs import write_index
 
                     try:
                         write_index(year_dir, year_label)

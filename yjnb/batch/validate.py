@@ -5,56 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from yjnb.config import PlanConfig, load_plan
+from yjnb import reuse
 from yjnb.errors import InputError, Problem, excerpt
-from yjnb.load import NationalData, check_local, check_national, load_national
-from yjnb.narrative import image_problems, read_narrative, unknown_placeholders
+from yjnb.inputs.config import PROFILES, PlanConfig, load_plan
+from yjnb.inputs.load import NationalData, check_local, check_national, load_national
+from yjnb.inputs.plan_areas import check_plan_codes
+from yjnb.narrative.content_figures import narrative_names
+from yjnb.narrative.markdown import image_problems, read_narrative, unknown_placeholders
+from yjnb.narrative.placeholders import describe
 from yjnb.paths import Workspace, slug_problem
-from yjnb.placeholders import describe
-
-# The areas a plan can be for: a council, or a youth justice service covering several.
-PLAN_AREAS = ("la", "yjs")
-
-
-def check_plan_codes(config: PlanConfig, national: NationalData, slug: str) -> list[Problem]:
-    """plan.yaml's area codes must all be in data/national/areas.csv."""
-    shown = f"params/{slug}/plan.yaml"
-    known = set(national.areas["code"])
-    problems = []
-    if config.area_code in known and national.area(config.area_code)["type"] not in PLAN_AREAS:
-        area = national.area(config.area_code)
-        problems.append(
-            Problem(
-                shown,
-                f"is the code of {area['name']}, an area of type {area['type']}",
-                column="area_code",
-                value=config.area_code,
-                expected="the code of a local authority or youth justice service "
-                f"(type {' or '.join(PLAN_AREAS)} in areas.csv)",
-            )
-        )
-    if config.area_code not in known:
-        problems.append(
-            Problem(
-                shown,
-                "area code not in data/national/areas.csv",
-                column="area_code",
-                value=config.area_code,
-                expected="a code listed in areas.csv",
-            )
-        )
-    for i, code in enumerate(config.comparators):
-        if code not in known:
-            problems.append(
-                Problem(
-                    shown,
-                    "comparator not in data/national/areas.csv",
-                    column=f"comparators[{i}]",
-                    value=code,
-                    expected="a code listed in areas.csv",
-                )
-            )
-    return problems
+from yjnb.plan import warnings_only
 
 
 def check_narrative(
@@ -64,8 +24,6 @@ def check_narrative(
 
     Unknown placeholders, and images that cannot be embedded.
     """
-    from yjnb.content_figures import narrative_names
-
     names = {**describe(), **narrative_names(workspace, slug, config)}
     problems = []
     for section in config.plan_sections():
@@ -158,10 +116,6 @@ def rehearse(workspace: Workspace, slug: str, year: str | None = None) -> list[P
         The warnings each section records, the problems it is refused with, and an error
         for a section that fails for any other reason.
     """
-    from yjnb import reuse
-    from yjnb.config import PROFILES
-    from yjnb.plan import warnings_only
-
     config = load_plan(workspace.params_dir, slug, overrides={"year": year})
     parameters = {
         "authority": slug,

@@ -1,7 +1,7 @@
 """Batch workers: one process imports everything once, then forks the processes that build.
 
 Starting Python and importing pandas, matplotlib, seaborn and IPython costs about a second;
-running one section notebook costs a fraction of that. So :func:`yjnb.runner.run` starts one
+running one section notebook costs a fraction of that. So :func:`yjnb.batch.runner.run` starts one
 worker server (:func:`main`), which imports everything once and then forks:
 
 - a process per authority, which loads the authority's inputs and computes its indicators
@@ -9,8 +9,8 @@ worker server (:func:`main`), which imports everything once and then forks:
   the pages and swaps them into place;
 - a process per section notebook, forked from its authority's process, which runs Papermill
   and exits. With the ``fork`` engine the cells run in that fresh process
-  (:mod:`yjnb.engine`); with the ``kernel`` engine Papermill starts a Jupyter kernel, as plain
-  Papermill does.
+  (:mod:`yjnb.batch.engine`); with the ``kernel`` engine Papermill starts a Jupyter kernel,
+  as plain Papermill does.
 
 A notebook's process is thrown away after the notebook, so nothing one notebook defines or
 changes is visible in the next. Each process writes only into its own authority's staging
@@ -36,14 +36,15 @@ from multiprocessing.connection import Connection, Pipe, wait
 from pathlib import Path
 from typing import Any
 
-from yjnb import execute
-from yjnb.execute import (
+from yjnb.batch import execute
+from yjnb.batch.execute import (
     SectionFailed,
     StartFailed,
     cannot_write,
     execute_section,
     publish_job,
 )
+from yjnb.batch.jobs import Failure
 from yjnb.paths import PACKAGE_DIR, Workspace
 
 PRELOAD = (
@@ -78,7 +79,7 @@ class _Stopped(BaseException):
 class AuthorityTask:
     """What an authority's process needs: the job, where, how, and how many notebooks at once."""
 
-    job: Any  # yjnb.runner.Job
+    job: Any  # yjnb.batch.jobs.Job
     workspace: Workspace
     engine: str = "fork"
     concurrency: int = 1
@@ -238,8 +239,6 @@ class _Running:
 
 
 def _authority_process(conn: Connection, task: AuthorityTask) -> None:
-    from yjnb.runner import Failure
-
     job = task.job
     _warm_authority(task)
     timings: dict[str, float] = {}
@@ -335,15 +334,15 @@ def _longest_first(task: AuthorityTask) -> list[str]:
 def _warm_authority(task: AuthorityTask) -> None:
     # Loaded and computed once here, reused by every notebook forked from this process
     # (yjnb.reuse), called exactly as yjnb.open_plan calls them, and the kernel's shell made
-    # (yjnb.engine). Only a speed-up: if anything fails here, each notebook loads (and
+    # (yjnb.batch.engine). Only a speed-up: if anything fails here, each notebook loads (and
     # reports the problem) itself.
     from yjnb import reuse
-    from yjnb.comparisons import compare_authority
-    from yjnb.config import load_plan
-    from yjnb.content_figures import content_values
-    from yjnb.engine import make_spare_shell
-    from yjnb.load import load_local, load_national
-    from yjnb.placeholders import placeholder_values
+    from yjnb.batch.engine import make_spare_shell
+    from yjnb.inputs.config import load_plan
+    from yjnb.inputs.load import load_local, load_national
+    from yjnb.narrative.content_figures import content_values
+    from yjnb.narrative.placeholders import placeholder_values
+    from yjnb.sections.comparisons import compare_authority
 
     reuse.remember()
     job, workspace = task.job, task.workspace
@@ -368,9 +367,9 @@ def _warm_authority(task: AuthorityTask) -> None:
 
 def preload() -> None:
     """Import what notebooks and publishing use, so forked processes start with it done."""
-    from yjnb.engine import INLINE_BACKEND
+    from yjnb.batch.engine import INLINE_BACKEND
 
-    # As ipykernel sets it before a kernel imports anything (yjnb.charts then selects Agg).
+    # As ipykernel sets it before a kernel imports anything (yjnb.present.charts then selects Agg).
     if not os.environ.get("MPLBACKEND"):
         os.environ["MPLBACKEND"] = INLINE_BACKEND
     for name in PRELOAD:
@@ -404,7 +403,7 @@ def _warm_caches() -> None:
                 _call_without_arguments(value)
             elif isinstance(value, Environment):
                 _compile_templates(value)
-    from yjnb.charts import to_svg
+    from yjnb.present.charts import to_svg
 
     figure = Figure(figsize=(2, 1))
     FigureCanvasAgg(figure)
@@ -452,7 +451,7 @@ class IndexTask:
 
 
 def _index_process(writer: Connection, task: IndexTask) -> None:
-    from yjnb.publish import write_index
+    from yjnb.publish.outputs import write_index
 
     try:
         path = write_index(task.year_dir, task.year)
@@ -515,7 +514,7 @@ def _warm_workspace(task: AuthorityTask, warmed: set[Path]) -> None:
     import papermill
 
     from yjnb import reuse
-    from yjnb.load import load_national
+    from yjnb.inputs.load import load_national
 
     reuse.remember()
     try:
@@ -538,7 +537,7 @@ def _warm_workspace(task: AuthorityTask, warmed: set[Path]) -> None:
     gc.freeze()
 
 
-SERVER_COMMAND = "import sys; from yjnb.workers import main; sys.exit(main(sys.argv[1:]))"
+SERVER_COMMAND = "import sys; from yjnb.batch.workers import main; sys.exit(main(sys.argv[1:]))"
 
 
 def main(argv: list[str]) -> int:

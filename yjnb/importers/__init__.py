@@ -14,7 +14,7 @@ import pandas as pd
 from yjnb.importers.common import ImportResult, merge_counts, read_aliases
 from yjnb.importers.lait import parse_lait, read_lait
 from yjnb.importers.yjb import parse_yjb, read_yjb
-from yjnb.load import NationalData, load_national
+from yjnb.inputs.load import NationalData, load_national
 
 __all__ = ["ImportResult", "import_lait", "import_yjb"]
 

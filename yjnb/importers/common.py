@@ -20,8 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from yjnb.errors import InputError, Problem
-from yjnb.load import NationalData, check_national, load_national
-from yjnb.schemas import COUNT_MEASURES, RATE_MAXIMA
+from yjnb.inputs.load import NationalData, check_national, load_national
+from yjnb.inputs.schemas import COUNT_MEASURES, RATE_MAXIMA
 
 COUNTS_COLUMNS = ["area_code", "measure", "period_start", "period_end", "value", "source"]
 ALIASES_FILE = "area_aliases.csv"

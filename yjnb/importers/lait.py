@@ -31,7 +31,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from yjnb.aggregates import half_unit, number_text
 from yjnb.errors import Problem
 from yjnb.importers.common import (
     COUNTS_COLUMNS,
@@ -43,6 +42,7 @@ from yjnb.importers.common import (
     read_download,
     region_names,
 )
+from yjnb.stats.aggregates import half_unit, number_text
 
 LAIT_COLUMNS = [
     "Short Desc", "Data item", "Years", "LA and Regions", "Values", "LA Number", "Region",

@@ -39,7 +39,7 @@ from yjnb.importers.common import (
     read_download,
     region_names,
 )
-from yjnb.periods import is_financial_year, parse_financial_year
+from yjnb.inputs.periods import is_financial_year, parse_financial_year
 
 REQUIRED = ["Financial_Year", "YJS"]
 REGION_COLUMNS = ("Wales or English Region", "Region")

@@ -17,8 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from yjnb import reuse
 from yjnb.errors import InputError, Problem
-from yjnb.paths import PACKAGE_DIR, slug_problem
-from yjnb.plan_commitments import (
+from yjnb.inputs.plan_commitments import (
     BoardDevelopment,
     Evidence,
     Priorities,
@@ -26,7 +25,7 @@ from yjnb.plan_commitments import (
     SignOff,
     Workforce,
 )
-from yjnb.plan_content import (
+from yjnb.inputs.plan_content import (
     Block,
     Board,
     ChildFirst,
@@ -36,6 +35,7 @@ from yjnb.plan_content import (
     Resources,
     Risks,
 )
+from yjnb.paths import PACKAGE_DIR, slug_problem
 
 YEAR_RE = re.compile(r"^(\d{4})-(\d{2})$")
 PROFILES = ("board", "public")
@@ -141,7 +141,7 @@ class PlanConfig(BaseModel):
         "Default: all fifteen YJB headings.",
     )
 
-    # Structured content, one key per section that has any (yjnb/plan_content.py,
+    # Structured content, one key per section that has any (yjnb/inputs/plan_content.py,
     # docs/plan-yaml.md). Every one is optional.
     local_context: LocalContext | None = Field(default=None, description="Section 1.")
     board: Board | None = Field(default=None, description="Section 2.")
@@ -170,7 +170,7 @@ class PlanConfig(BaseModel):
     @field_validator("illustrative")
     @classmethod
     def _known_inputs(cls, value: list[str]) -> list[str]:
-        from yjnb.schemas import LOCAL_FILES
+        from yjnb.inputs.schemas import LOCAL_FILES
 
         known = ["narrative", *LOCAL_FILES]
         parts = content_paths()

@@ -1,6 +1,6 @@
 """Checks across the rows of kpis.csv: totals, funnels, cohorts and categories over quarters.
 
-Called by :mod:`yjnb.load` on the file's cells as written (strings, indexed by spreadsheet
+Called by :mod:`yjnb.inputs.load` on the file's cells as written (strings, indexed by spreadsheet
 row), after the cell rules. Real returns are not always consistent, and a service publishes
 its figures as they are: so where the figures disagree with one another, the tables show
 them as given, each measure's percentages of its own total (shown with it), and the
@@ -34,7 +34,7 @@ import re
 import pandas as pd
 
 from yjnb.errors import Problem, in_words
-from yjnb.schemas import (
+from yjnb.inputs.schemas import (
     COHORT_PARTS,
     EXCLUSIVE_MEASURES,
     HEADLINE_CATEGORIES,

@@ -1,7 +1,7 @@
 """Load and validate every input file: national statistics and each authority's returns.
 
 Each file is read as text (so a problem can quote the value exactly as written), checked
-cell by cell against its schema (:mod:`yjnb.schemas`), checked across rows and files here,
+cell by cell against its schema (:mod:`yjnb.inputs.schemas`), checked across rows and files here,
 and only then converted to typed columns. Every problem is collected before anything is
 raised, so one run of ``yjnb validate`` lists them all.
 """
@@ -20,15 +20,15 @@ import pandas as pd
 
 from yjnb import reuse
 from yjnb.errors import InputError, Problem, display_path
-from yjnb.kpi_checks import check_kpi_rows, is_total, is_total_text
-from yjnb.periods import (
+from yjnb.inputs.kpi_checks import check_kpi_rows, is_total, is_total_text
+from yjnb.inputs.periods import (
     is_financial_year,
     is_quarter,
     parse_financial_year,
     parse_quarter,
     previous_financial_years,
 )
-from yjnb.schemas import (
+from yjnb.inputs.schemas import (
     AREA_GROUP_TYPES,
     AREA_TYPES,
     BUDGET_MONEY_COLUMNS,
@@ -54,7 +54,7 @@ from yjnb.schemas import (
 )
 
 if TYPE_CHECKING:
-    from yjnb.config import PlanConfig
+    from yjnb.inputs.config import PlanConfig
 
 NOT_UTF8 = "contains characters that are not UTF-8"
 _AREA_CODE = "a code from areas.csv"

@@ -1,6 +1,6 @@
 """plan.yaml's structured content for sections 8 to 14: what the service develops and commits to.
 
-See :mod:`yjnb.plan_content` for the conventions (unknown keys refused, shorthand accepted).
+See :mod:`yjnb.inputs.plan_content` for the conventions (unknown keys refused, shorthand accepted).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field
 
-from yjnb.plan_content import Block, Entry, _as_list, _text_as
+from yjnb.inputs.plan_content import Block, Entry, _as_list, _text_as
 
 # -- 8. Board development and 10. Evidence ----------------------------------------------------
 

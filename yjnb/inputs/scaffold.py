@@ -6,11 +6,11 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 
-from yjnb.config import default_sections
 from yjnb.errors import InputError, Problem
+from yjnb.inputs.config import default_sections
+from yjnb.inputs.periods import previous_financial_years
+from yjnb.inputs.plan_content import vocabulary
 from yjnb.paths import TEMPLATES_DIR, Workspace, slug_problem
-from yjnb.periods import previous_financial_years
-from yjnb.plan_content import vocabulary
 
 KPI_HEADER = "period,kpi,cohort,measure,category,count\n"
 

@@ -7,7 +7,7 @@ Each file is described by a :class:`FileSpec`: its columns, what each must hold 
 English, and cell-by-cell rules. :func:`check_cells` runs those rules through pandera on
 the file's cells *as written* (every cell a string) and turns pandera's failure cases into
 :class:`~yjnb.errors.Problem` objects. Rules that need more than one cell (a measure must
-belong to its KPI, duplicate rows, totals) live in :mod:`yjnb.load`.
+belong to its KPI, duplicate rows, totals) live in :mod:`yjnb.inputs.load`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from yjnb.errors import Problem
-from yjnb.periods import is_financial_year, is_quarter
+from yjnb.inputs.periods import is_financial_year, is_quarter
 
 # --- vocabularies ----------------------------------------------------------------------
 

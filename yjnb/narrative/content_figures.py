@@ -11,7 +11,12 @@ import csv
 from collections.abc import Iterable
 
 from yjnb import reuse
-from yjnb.budget import (
+from yjnb.inputs.config import PlanConfig
+from yjnb.inputs.load import LocalData, load_local
+from yjnb.inputs.plan_content import vocabulary
+from yjnb.inputs.schemas import BUDGET_MONEY_COLUMNS
+from yjnb.paths import Workspace
+from yjnb.sections.budget import (
     COLUMN_LABELS,
     STANDARD_AGENCIES,
     agency_key,
@@ -19,12 +24,7 @@ from yjnb.budget import (
     money,
     rows_for,
 )
-from yjnb.config import PlanConfig
-from yjnb.content import long_date, percent, risk_rating
-from yjnb.load import LocalData, load_local
-from yjnb.paths import Workspace
-from yjnb.plan_content import vocabulary
-from yjnb.schemas import BUDGET_MONEY_COLUMNS
+from yjnb.sections.content import long_date, percent, risk_rating
 
 NOT_AVAILABLE = "not available"
 
@@ -205,10 +205,10 @@ def authority_placeholders(workspace: Workspace, slug: str) -> dict[str, tuple[s
     InputError
         If the authority's inputs cannot be read (``yjnb validate`` lists why).
     """
-    from yjnb.comparisons import compare_authority
-    from yjnb.config import load_plan
-    from yjnb.load import load_national
-    from yjnb.placeholders import describe, placeholder_values
+    from yjnb.inputs.config import load_plan
+    from yjnb.inputs.load import load_national
+    from yjnb.narrative.placeholders import describe, placeholder_values
+    from yjnb.sections.comparisons import compare_authority
 
     config = load_plan(workspace.params_dir, slug)
     national = load_national(workspace.data_dir)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from yjnb import reuse
-from yjnb.comparisons import Comparison, published_decimals, ranking, shown_value
-from yjnb.config import PlanConfig
-from yjnb.indicators import INDICATORS, SMALL_COUNT, compare, format_limit, format_value
-from yjnb.load import NationalData
-from yjnb.periods import period_label
+from yjnb.inputs.config import PlanConfig
+from yjnb.inputs.load import NationalData
+from yjnb.inputs.periods import period_label
+from yjnb.sections.comparisons import Comparison, published_decimals, ranking, shown_value
+from yjnb.stats.indicators import INDICATORS, SMALL_COUNT, compare, format_limit, format_value
 
 NOT_AVAILABLE = "not available"
 CLASSES = ("lower", "similar", "higher")

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from yjnb.budget import agency_key, budget_years, money, rows_for, whose
 from yjnb.errors import InputError, Problem
-from yjnb.narrative import read_narrative
-from yjnb.plan_content import vocabulary
-from yjnb.schemas import BUDGET_MONEY_COLUMNS, BUDGET_TOLERANCE
+from yjnb.inputs.plan_content import vocabulary
+from yjnb.inputs.schemas import BUDGET_MONEY_COLUMNS, BUDGET_TOLERANCE
+from yjnb.narrative.markdown import read_narrative
+from yjnb.sections.budget import agency_key, budget_years, money, rows_for, whose
 
 if TYPE_CHECKING:
     from yjnb.plan import Plan

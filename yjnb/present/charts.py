@@ -22,7 +22,7 @@ matplotlib.use("Agg")  # no display: charts are rendered to files only
 import matplotlib.pyplot as plt  # noqa: E402
 from afcharts.af_colours import get_af_colours  # noqa: E402
 
-from yjnb.tables import Table  # noqa: E402
+from yjnb.present.tables import Table  # noqa: E402
 
 HIGHLIGHT = "focus"  # the AF "focus" pair: the authority against everything else
 DPI = 100

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from yjnb.suppress import SUPPRESSED
+from yjnb.present.suppress import SUPPRESSED
 
 NOT_REPORTED = "—"
 UP, DOWN, SAME = "▲", "▼", "●"

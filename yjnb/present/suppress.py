@@ -31,9 +31,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from yjnb.charts import Chart
-from yjnb.feasible import Bound, Sum, components, weak_cells
-from yjnb.tables import Table
+from yjnb.present.charts import Chart
+from yjnb.present.tables import Table
+from yjnb.stats.feasible import Bound, Sum, components, weak_cells
 
 SUPPRESSED = "[c]"  # the GSS symbol for "confidential"
 PUBLIC = "public"

@@ -20,13 +20,13 @@ from nbconvert import HTMLExporter
 from nbconvert.exporters import TemplateExporter
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
-from yjnb import spreadsheet, year_index
-from yjnb.config import PROFILES, PlanConfig, Section
+from yjnb.inputs.config import PROFILES, PlanConfig, Section
+from yjnb.inputs.periods import parse_financial_year
 from yjnb.paths import TEMPLATES_DIR
-from yjnb.periods import parse_financial_year
 from yjnb.plan import TABLE_MIME, WARNING_MIME, table_payload
-from yjnb.provenance import sha256, versions
-from yjnb.staging import signals_deferred, staging_folder, swap
+from yjnb.publish import spreadsheet, year_index
+from yjnb.publish.provenance import sha256, versions
+from yjnb.publish.staging import signals_deferred, staging_folder, swap
 
 PROFILE_NOTES = {
     "board": "Unsuppressed, for the management board. Not for publication.",

@@ -32,7 +32,7 @@ from xlsxwriter.utility import cell_autofit_width
 from xlsxwriter.worksheet import Worksheet
 
 from yjnb.paths import TEMPLATES_DIR
-from yjnb.tables import NUMBER, restore_formula
+from yjnb.present.tables import NUMBER, restore_formula
 
 BLANK = "[x]"  # what a blank CSV cell is in a spreadsheet: "not available"
 SHEET_NAME_LIMIT = 31  # Excel's limit on worksheet names

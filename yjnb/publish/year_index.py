@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from yjnb.comparisons import MEASURE_LABELS, interval_note
-from yjnb.config import PROFILES
-from yjnb.indicators import INDICATORS, format_limit, format_value
+from yjnb.inputs.config import PROFILES
+from yjnb.inputs.periods import parse_quarter, period_label
+from yjnb.inputs.schemas import HEADLINE_CATEGORIES, KPIS
 from yjnb.paths import manifests
-from yjnb.periods import parse_quarter, period_label
-from yjnb.schemas import HEADLINE_CATEGORIES, KPIS
-from yjnb.tables import Table, restore_formula
+from yjnb.present.tables import Table, restore_formula
+from yjnb.sections.comparisons import MEASURE_LABELS, interval_note
+from yjnb.stats.indicators import INDICATORS, format_limit, format_value
 
 HEADLINE_INDICATORS = ("fte_rate", "reoffending_rate", "custody_rate")
 INDICATOR_FIELDS = [

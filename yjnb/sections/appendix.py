@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from yjnb.board import KPI as BOARD_KPI
-from yjnb.board import board_attendance_table, board_chart, board_kpi_table
-from yjnb.cohort import cohort_profile, cohort_summary
-from yjnb.disproportionality import disproportionality_table
-from yjnb.kpi_charts import kpi_chart
-from yjnb.kpi_tables import kpi_table
-from yjnb.kpis import kpi_spec
-from yjnb.voice import audit_table
+from yjnb.sections.board import KPI as BOARD_KPI
+from yjnb.sections.board import board_attendance_table, board_chart, board_kpi_table
+from yjnb.sections.cohort import cohort_profile, cohort_summary
+from yjnb.sections.disproportionality import disproportionality_table
+from yjnb.sections.kpi_charts import kpi_chart
+from yjnb.sections.kpi_tables import kpi_table
+from yjnb.sections.kpis import kpi_spec
+from yjnb.sections.voice import audit_table
 
 if TYPE_CHECKING:
     from yjnb.plan import Plan, Shown

@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from yjnb.charts import Chart, new_figure, palette, render
 from yjnb.errors import in_words
-from yjnb.kpis import Periods, figure, kpi_periods, quarter_before, quarter_of
-from yjnb.periods import period_label
-from yjnb.schemas import BOARD_STATUSES
-from yjnb.shown import percent, percent_text, with_percent
-from yjnb.suppress import Cells, CountsBuilder
-from yjnb.tables import Table
+from yjnb.inputs.periods import period_label
+from yjnb.inputs.schemas import BOARD_STATUSES
+from yjnb.present.charts import Chart, new_figure, palette, render
+from yjnb.present.shown import percent, percent_text, with_percent
+from yjnb.present.suppress import Cells, CountsBuilder
+from yjnb.present.tables import Table
+from yjnb.sections.kpis import Periods, figure, kpi_periods, quarter_before, quarter_of
 
 if TYPE_CHECKING:
     from yjnb.plan import Plan

@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from yjnb.charts import Chart, new_figure, palette, render
-from yjnb.content import content_table, not_recorded, percent, plan_problem
 from yjnb.errors import Problem
-from yjnb.load import LocalData
-from yjnb.schemas import BUDGET_MONEY_COLUMNS, BUDGET_TOLERANCE
-from yjnb.tables import Table
+from yjnb.inputs.load import LocalData
+from yjnb.inputs.schemas import BUDGET_MONEY_COLUMNS, BUDGET_TOLERANCE
+from yjnb.present.charts import Chart, new_figure, palette, render
+from yjnb.present.tables import Table
+from yjnb.sections.content import content_table, not_recorded, percent, plan_problem
 
 if TYPE_CHECKING:
-    from yjnb.config import PlanConfig
+    from yjnb.inputs.config import PlanConfig
     from yjnb.plan import Plan
 
 COLUMN_LABELS = {

@@ -9,7 +9,7 @@ groups add up to the year's children. Disposals are counted one by one.
 All figures come from :func:`cohort_counts`, with the sums that tie them (each
 characteristic adds up to the year's total) and the bound that children in a group are no
 more than the disposals in it; the public profile's disclosure control uses both. The
-disproportionality table (:mod:`yjnb.disproportionality`) reads the same counts.
+disproportionality table (:mod:`yjnb.sections.disproportionality`) reads the same counts.
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ import pandas as pd
 import yaml
 
 from yjnb.errors import Problem
+from yjnb.inputs.periods import financial_year_label, parse_financial_year
 from yjnb.paths import PACKAGE_DIR
-from yjnb.periods import financial_year_label, parse_financial_year
-from yjnb.shown import NOT_REPORTED, change_words, percent, percent_text, with_percent
-from yjnb.suppress import SUPPRESSED, Cells, Counts, CountsBuilder, Protected
-from yjnb.tables import Table
+from yjnb.present.shown import NOT_REPORTED, change_words, percent, percent_text, with_percent
+from yjnb.present.suppress import SUPPRESSED, Cells, Counts, CountsBuilder, Protected
+from yjnb.present.tables import Table
 
 if TYPE_CHECKING:
     from yjnb.plan import Plan

@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from yjnb import reuse
-from yjnb.config import PlanConfig
 from yjnb.errors import Problem
-from yjnb.indicators import (
+from yjnb.inputs.config import PlanConfig
+from yjnb.inputs.load import NationalData
+from yjnb.inputs.periods import period_label
+from yjnb.present.tables import Table
+from yjnb.stats.indicators import (
     INDICATORS,
     INTERVAL_METHODS,
     SMALL_COUNT,
@@ -18,9 +21,6 @@ from yjnb.indicators import (
     format_limit,
     format_value,
 )
-from yjnb.load import NationalData
-from yjnb.periods import period_label
-from yjnb.tables import Table
 
 ROLE_LABELS = {
     "authority": "This service",

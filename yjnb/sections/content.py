@@ -1,6 +1,7 @@
 """Tables built from plan.yaml's structured content: context, governance, progress, risks.
 
-Each function takes the open plan and returns a :class:`~yjnb.tables.Table` for ``plan.show``.
+Each function takes the open plan and returns a :class:`~yjnb.present.tables.Table` for
+``plan.show``.
 Content invented for demonstration (plan.yaml ``illustrative: [plan, ...]``) is labelled; a
 section whose content is missing shows a clearly marked placeholder and the build warns, as
 for a missing narrative file.
@@ -16,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from yjnb.config import key_line
 from yjnb.errors import Problem
-from yjnb.periods import period_label
-from yjnb.plan_content import Block, vocabulary
-from yjnb.tables import Table
+from yjnb.inputs.config import key_line
+from yjnb.inputs.periods import period_label
+from yjnb.inputs.plan_content import Block, vocabulary
+from yjnb.present.tables import Table
 
 if TYPE_CHECKING:
     from yjnb.plan import Plan

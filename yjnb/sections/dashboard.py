@@ -1,7 +1,7 @@
 """The service's own performance dashboard: first time entrants, reoffending, children with a need.
 
 These are counts of children from the service's records (plan.yaml ``dashboard``), so the
-tables are :class:`~yjnb.suppress.Protected`: whole for the board, with statistical
+tables are :class:`~yjnb.present.suppress.Protected`: whole for the board, with statistical
 disclosure control in public. Totals and percentages are computed; a stated ``Total`` row,
 percentage or difference is checked and a disagreement is a data note (the computed figure
 is the one shown).
@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from yjnb.content import not_recorded, plan_problem
-from yjnb.shown import percent, percent_text
-from yjnb.suppress import Cells, CountsBuilder, Protected
-from yjnb.tables import Table
+from yjnb.present.shown import percent, percent_text
+from yjnb.present.suppress import Cells, CountsBuilder, Protected
+from yjnb.present.tables import Table
+from yjnb.sections.content import not_recorded, plan_problem
 
 if TYPE_CHECKING:
+    from yjnb.inputs.plan_content import Dashboard
     from yjnb.plan import Plan
-    from yjnb.plan_content import Dashboard
 
 TOTAL = "Total"
 SOURCE = "The service's case management records, as published in its performance dashboard"

@@ -1,7 +1,7 @@
 """Tables of what the service develops and commits to: board, workforce, practice, priorities.
 
-Sections 8 to 14 of the plan, from plan.yaml's structured content (see :mod:`yjnb.content` for
-the conventions every content table follows).
+Sections 8 to 14 of the plan, from plan.yaml's structured content (see
+:mod:`yjnb.sections.content` for the conventions every content table follows).
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from yjnb.content import (
+from yjnb.inputs.plan_content import vocabulary
+from yjnb.present.tables import Table
+from yjnb.sections.content import (
     content_table,
     drop_empty_columns,
     long_date,
@@ -19,8 +21,6 @@ from yjnb.content import (
     percent,
     plan_problem,
 )
-from yjnb.plan_content import vocabulary
-from yjnb.tables import Table
 
 if TYPE_CHECKING:
     from yjnb.plan import Plan

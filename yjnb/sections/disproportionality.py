@@ -1,7 +1,7 @@
 """Disproportionality: each group's share of the cohort against its share of the population.
 
 For ethnicity, sex, SEND and care status, the children of the cohort profile's year
-(:mod:`yjnb.cohort`, the same counts) are set against the children aged 10 to 17 of
+(:mod:`yjnb.sections.cohort`, the same counts) are set against the children aged 10 to 17 of
 population.csv. The **relative rate index** (RRI) of a group is its rate in the cohort
 (children in the cohort per child in the population) divided by the rate of all other
 children of that breakdown: 1 means as likely as other children to be in the cohort, 2
@@ -29,12 +29,12 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from scipy.special import betaincinv
 
-from yjnb.cohort import ALL, TOTAL, CohortYears, cohort_counts, cohort_years, shown_labels
 from yjnb.errors import Problem
-from yjnb.indicators import limit_text
-from yjnb.shown import percent, percent_text, with_percent
-from yjnb.suppress import SUPPRESSED, Cells, Protected
-from yjnb.tables import Table
+from yjnb.present.shown import percent, percent_text, with_percent
+from yjnb.present.suppress import SUPPRESSED, Cells, Protected
+from yjnb.present.tables import Table
+from yjnb.sections.cohort import ALL, TOTAL, CohortYears, cohort_counts, cohort_years, shown_labels
+from yjnb.stats.indicators import limit_text
 
 if TYPE_CHECKING:
     from yjnb.plan import Plan

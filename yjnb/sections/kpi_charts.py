@@ -15,9 +15,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
-from yjnb.charts import Chart, new_figure, palette, render
-from yjnb.kpi_tables import SOURCE
-from yjnb.kpis import (
+from yjnb.present.charts import Chart, new_figure, palette, render
+from yjnb.present.suppress import SUPPRESSED, Cells, Protected
+from yjnb.present.tables import Table
+from yjnb.sections.kpi_tables import SOURCE
+from yjnb.sections.kpis import (
     TOTAL,
     KpiSpec,
     Periods,
@@ -28,8 +30,6 @@ from yjnb.kpis import (
     kpi_spec,
     measure_label,
 )
-from yjnb.suppress import SUPPRESSED, Cells, Protected
-from yjnb.tables import Table
 
 if TYPE_CHECKING:
     from yjnb.plan import Plan

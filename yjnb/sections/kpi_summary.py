@@ -13,9 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from yjnb.board import board_summary
-from yjnb.kpi_tables import SOURCE
-from yjnb.kpis import (
+from yjnb.inputs.schemas import is_unknown
+from yjnb.present.shown import NOT_REPORTED, change_words, percent_text
+from yjnb.present.suppress import SUPPRESSED, Cells, Protected
+from yjnb.present.tables import Table
+from yjnb.sections.board import board_summary
+from yjnb.sections.kpi_tables import SOURCE
+from yjnb.sections.kpis import (
     TOTAL,
     Periods,
     cohort_label,
@@ -28,10 +32,6 @@ from yjnb.kpis import (
     rate,
     rate_text,
 )
-from yjnb.schemas import is_unknown
-from yjnb.shown import NOT_REPORTED, change_words, percent_text
-from yjnb.suppress import SUPPRESSED, Cells, Protected
-from yjnb.tables import Table
 
 if TYPE_CHECKING:
     from yjnb.plan import Plan

@@ -1,6 +1,7 @@
 """One table per KPI: every category by quarter and for the year, with changes (kpi_<kpi>).
 
-Each table is drawn from :func:`yjnb.kpis.kpi_counts` for the profile it is shown in, so the
+Each table is drawn from :func:`yjnb.sections.kpis.kpi_counts` for the profile it is shown
+in, so the
 public page shows the suppressed figures and every percentage, change and rate built on a
 hidden count is hidden too. Its CSV (tables/kpi_<kpi>.csv) has the columns of SPEC section
 8 and more: one row per period, cohort, measure and category, the year's rows with the
@@ -15,7 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from yjnb.kpis import (
+from yjnb.inputs.schemas import EXCLUSIVE_MEASURES, is_unknown
+from yjnb.present.shown import percent_text, with_percent
+from yjnb.present.suppress import SUPPRESSED, Cells, Protected
+from yjnb.present.tables import Table
+from yjnb.sections.kpis import (
     RATE_PER,
     SERIOUS_VIOLENCE,
     TOTAL,
@@ -31,10 +36,6 @@ from yjnb.kpis import (
     rate,
     rate_text,
 )
-from yjnb.schemas import EXCLUSIVE_MEASURES, is_unknown
-from yjnb.shown import percent_text, with_percent
-from yjnb.suppress import SUPPRESSED, Cells, Protected
-from yjnb.tables import Table
 
 if TYPE_CHECKING:
     from yjnb.plan import Plan

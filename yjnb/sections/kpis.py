@@ -5,7 +5,7 @@ into the counts a reader of the appendix sees or can work out: each category by 
 each measure's total (for measures where a child is counted once), the year (the sum of
 its quarters) and the quarter before the first (behind the first change). The sums that
 tie them are recorded with them, so the public profile's disclosure control
-(:mod:`yjnb.suppress`) knows every route back to a hidden count. Definitions of the KPIs
+(:mod:`yjnb.present.suppress`) knows every route back to a hidden count. Definitions of the KPIs
 and of who is counted are in ``yjnb/kpis.yaml`` and docs/kpis.md.
 """
 
@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import yaml
 
+from yjnb.inputs.periods import parse_financial_year, parse_quarter, period_label
+from yjnb.inputs.schemas import COHORT_PARTS, EXCLUSIVE_MEASURES, MEASURE_BASES
 from yjnb.paths import PACKAGE_DIR
-from yjnb.periods import parse_financial_year, parse_quarter, period_label
-from yjnb.schemas import COHORT_PARTS, EXCLUSIVE_MEASURES, MEASURE_BASES
-from yjnb.shown import NOT_REPORTED, change_text, percent, points
-from yjnb.suppress import SUPPRESSED, Cells, Counts, CountsBuilder
+from yjnb.present.shown import NOT_REPORTED, change_text, percent, points
+from yjnb.present.suppress import SUPPRESSED, Cells, Counts, CountsBuilder
 
 if TYPE_CHECKING:
     from yjnb.plan import Plan

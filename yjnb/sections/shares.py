@@ -6,11 +6,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from yjnb.aggregates import AreaCounts
-from yjnb.comparisons import MEASURE_LABELS, NOT_IN_DATA, ROLE_LABELS, Comparison
-from yjnb.load import NationalData
-from yjnb.periods import period_label
-from yjnb.tables import Table
+from yjnb.inputs.load import NationalData
+from yjnb.inputs.periods import period_label
+from yjnb.present.tables import Table
+from yjnb.sections.comparisons import MEASURE_LABELS, NOT_IN_DATA, ROLE_LABELS, Comparison
+from yjnb.stats.aggregates import AreaCounts
 
 SHARE_ROLES = ("pcc", "region", "nation")
 SHARE_MEASURES = tuple(MEASURE_LABELS)

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from yjnb.charts import Chart, new_figure, palette, render
-from yjnb.comparisons import (
+from yjnb.inputs.periods import period_label
+from yjnb.present.charts import Chart, new_figure, palette, render
+from yjnb.present.tables import Table
+from yjnb.sections.comparisons import (
     CLASS_WORDS,
     OTHER_PERIOD,
     ROLE_LABELS,
@@ -30,9 +32,7 @@ from yjnb.comparisons import (
     shown_value,
     since_text,
 )
-from yjnb.indicators import INDICATORS, SMALL_COUNT, format_value
-from yjnb.periods import period_label
-from yjnb.tables import Table
+from yjnb.stats.indicators import INDICATORS, SMALL_COUNT, format_value
 
 CONTEXT_ROLES = ("chosen", "neighbour")
 LINE_STYLES = {"region": "--", "nation": ":", "pcc": "-."}
@@ -53,7 +53,7 @@ def trend_chart(comparison: Comparison, indicator: str) -> Chart | Table:
     comparison
         The authority and its comparators (``plan.indicators``).
     indicator
-        A key of :data:`yjnb.indicators.INDICATORS`.
+        A key of :data:`yjnb.stats.indicators.INDICATORS`.
 
     Returns
     -------
@@ -155,7 +155,7 @@ def comparison_chart(comparison: Comparison, indicator: str) -> Chart | Table:
     comparison
         The authority and its comparators (``plan.indicators``).
     indicator
-        A key of :data:`yjnb.indicators.INDICATORS`.
+        A key of :data:`yjnb.stats.indicators.INDICATORS`.
 
     Returns
     -------

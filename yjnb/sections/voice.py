@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from yjnb.charts import Chart, blank_figure, palette, render
-from yjnb.periods import period_label
-from yjnb.shown import percent, percent_text, with_percent
-from yjnb.suppress import SUPPRESSED, Cells, CountsBuilder, Protected
-from yjnb.tables import Table
+from yjnb.inputs.periods import period_label
+from yjnb.present.charts import Chart, blank_figure, palette, render
+from yjnb.present.shown import percent, percent_text, with_percent
+from yjnb.present.suppress import SUPPRESSED, Cells, CountsBuilder, Protected
+from yjnb.present.tables import Table
 
 if TYPE_CHECKING:
     from yjnb.plan import Plan

@@ -8,7 +8,7 @@ member's; where some members have no figure, so that the check cannot be made, t
 names them.
 
 :class:`AreaCounts` does this for every count measure of ``counts.csv``;
-:mod:`yjnb.indicators` builds the indicators on it, and :func:`resolve_counts` serves tables
+:mod:`yjnb.stats.indicators` builds the indicators on it, and :func:`resolve_counts` serves tables
 that show counts themselves (the authority's share of its area).
 
 Members

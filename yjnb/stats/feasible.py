@@ -3,7 +3,7 @@
 Given which counts are shown and the sums and bounds a reader knows, the least and greatest
 value each hidden count can take (over non-negative values consistent with everything
 shown) says whether it is protected: :func:`weak_cells` lists the ones that are not.
-Used by :mod:`yjnb.suppress` to audit its own choice of cells to hide.
+Used by :mod:`yjnb.present.suppress` to audit its own choice of cells to hide.
 """
 
 from __future__ import annotations

@@ -62,8 +62,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 from scipy.special import gammaincinv, ndtri
 
-from yjnb.aggregates import POPULATION, AreaCounts, half_unit, number_text, period_text
 from yjnb.errors import Problem
+from yjnb.stats.aggregates import POPULATION, AreaCounts, half_unit, number_text, period_text
 
 NOT_AVAILABLE = "[x]"  # the GSS symbol for "not available"
 SMALL_COUNT = 10  # fewer events than this: shown, not classed lower, similar or higher

@@ -1,0 +1,1 @@
+"""Inputs: read and check every file an authority's plan is built from, and nothing more."""

@@ -1,0 +1,1 @@
+"""Publishing: executed notebooks to pages, tables, spreadsheets, manifest and the year's index."""

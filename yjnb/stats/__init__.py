@@ -1,0 +1,1 @@
+"""Statistics: indicators, intervals, aggregates of areas and feasible ranges, computed only."""
