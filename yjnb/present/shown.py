@@ -6,9 +6,10 @@ an arrow, a word and a number (``▲ up 3``), never the arrow or a colour alone.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from yjnb.present.suppress import SUPPRESSED
+from yjnb.stats.rounding import half_up
 
 NOT_REPORTED = "—"
 UP, DOWN, SAME = "▲", "▼", "●"
@@ -22,7 +23,7 @@ def _exact_percent(count: int | None, total: int | None) -> Decimal | None:
 
 def _one_place(value: Decimal) -> Decimal:
     # Half up, that is away from zero: a fall is rounded as a rise of the same size is.
-    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return half_up(value, 1)
 
 
 def percent(count: int | None, total: int | None) -> Decimal | None:

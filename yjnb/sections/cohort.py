@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,7 @@ from yjnb.paths import PACKAGE_DIR
 from yjnb.present.shown import NOT_REPORTED, change_words, percent, percent_text, with_percent
 from yjnb.present.suppress import SUPPRESSED, Cells, Counts, CountsBuilder, Protected
 from yjnb.present.tables import Table
+from yjnb.stats.rounding import half_up
 
 if TYPE_CHECKING:
     from yjnb.plan import Plan
@@ -183,7 +184,7 @@ def average_age(cohort: pd.DataFrame, year: str) -> Decimal | None:
     if ages.empty:
         return None
     exact = Decimal(int(ages.sum())) / Decimal(len(ages))
-    return exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return half_up(exact, 1)
 
 
 def unlisted_disposal_types(plan: Plan) -> list[str]:

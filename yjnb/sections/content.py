@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -22,6 +22,7 @@ from yjnb.inputs.config import key_line
 from yjnb.inputs.periods import period_label
 from yjnb.inputs.plan_content import Block, vocabulary
 from yjnb.present.tables import Table
+from yjnb.stats.rounding import half_up
 
 if TYPE_CHECKING:
     from yjnb.plan import Plan
@@ -57,7 +58,7 @@ def percent(part: float, whole: float) -> str:
     if not whole:
         return "not available"
     share = Decimal(str(part)) * 100 / Decimal(str(whole))
-    return f"{share.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+    return f"{half_up(share, 1)}%"
 
 
 def content_table(

@@ -10,7 +10,7 @@ is the one shown).
 from __future__ import annotations
 
 import functools
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -19,6 +19,7 @@ from yjnb.present.shown import percent, percent_text
 from yjnb.present.suppress import Cells, CountsBuilder, Protected
 from yjnb.present.tables import Table
 from yjnb.sections.content import not_recorded, plan_problem
+from yjnb.stats.rounding import half_up
 
 if TYPE_CHECKING:
     from yjnb.inputs.plan_content import Dashboard
@@ -40,7 +41,7 @@ def _year(plan: Plan, block: Dashboard) -> str:
 def _as_stated(computed: Decimal | float, stated: float) -> Decimal:
     """``computed`` rounded to as many decimal places as ``stated`` was written with."""
     places = max(0, -Decimal(str(stated)).normalize().as_tuple().exponent)
-    return Decimal(str(computed)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return half_up(computed, places)
 
 
 # -- first time entrants by disposal ----------------------------------------------------------

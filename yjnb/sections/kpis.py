@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ from yjnb.inputs.schemas import COHORT_PARTS, EXCLUSIVE_MEASURES, MEASURE_BASES
 from yjnb.paths import PACKAGE_DIR
 from yjnb.present.shown import NOT_REPORTED, change_text, percent, points
 from yjnb.present.suppress import SUPPRESSED, Cells, Counts, CountsBuilder
+from yjnb.stats.rounding import half_up
 
 if TYPE_CHECKING:
     from yjnb.plan import Plan
@@ -300,7 +301,7 @@ def rate(count: int | None, population: float) -> float | None:
     if count is None or not population:
         return None
     exact = Decimal(int(count)) * RATE_PER / Decimal(str(population))
-    return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return float(half_up(exact, 2))
 
 
 def rate_text(count: int | None, population: float, hidden: bool = False) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 import pandas as pd
 
 from yjnb.inputs.load import NationalData
@@ -11,6 +9,7 @@ from yjnb.inputs.periods import period_label
 from yjnb.present.tables import Table
 from yjnb.sections.comparisons import MEASURE_LABELS, NOT_IN_DATA, ROLE_LABELS, Comparison
 from yjnb.stats.aggregates import AreaCounts
+from yjnb.stats.rounding import half_up
 
 SHARE_ROLES = ("pcc", "region", "nation")
 SHARE_MEASURES = tuple(MEASURE_LABELS)
@@ -119,5 +118,4 @@ def _count(value: float) -> str:
 def _share(value: float) -> str:
     if pd.isna(value):
         return "—"
-    exact = Decimal(repr(float(value)))  # half-up on the decimal value, as format_value
-    return f"{exact.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}"
+    return f"{half_up(value, 1)}"

@@ -57,13 +57,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pandas as pd
 from scipy.special import gammaincinv, ndtri
 
 from yjnb.errors import Problem
 from yjnb.stats.aggregates import POPULATION, AreaCounts, half_unit, number_text, period_text
+from yjnb.stats.rounding import half_up
 
 NOT_AVAILABLE = "[x]"  # the GSS symbol for "not available"
 SMALL_COUNT = 10  # fewer events than this: shown, not classed lower, similar or higher
@@ -219,8 +220,7 @@ def limit_text(value: float, decimals: int) -> str:
 
 
 def _rounded(value: float, decimals: int) -> str:
-    exact = Decimal(repr(float(value)))  # the shortest decimal that reads back as the float
-    rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    rounded = half_up(value, decimals)
     return f"{rounded + 0:,.{decimals}f}"  # + 0 turns -0.0 into 0.0
 
 

@@ -1,0 +1,66 @@
+"""The package's layout: stages as subpackages, exports an editor can follow, one rounding."""
+
+import ast
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import yjnb
+from yjnb.stats.rounding import half_up
+
+PACKAGE = Path(yjnb.__file__).parent
+STAGES = ["inputs", "stats", "present", "sections", "narrative", "publish", "batch", "importers"]
+
+
+def test_at_most_twelve_modules_at_the_top():
+    assert len(list(PACKAGE.glob("*.py"))) <= 12
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_each_stage_says_what_it_is_for_in_one_sentence(stage):
+    docstring = ast.get_docstring(ast.parse((PACKAGE / stage / "__init__.py").read_text()))
+    first = docstring.split("\n\n")[0]
+    assert first.endswith(".") and first.count(". ") == 0, first
+
+
+def test_every_export_is_defined_where_it_is_imported_from():
+    # The TYPE_CHECKING imports editors follow are the very names resolved at run time.
+    for name in yjnb.__all__:
+        value = getattr(yjnb, name)
+        assert value.__name__ == name
+        assert value.__module__.startswith("yjnb.")
+
+
+def test_the_command_line_starts_without_pandas_or_matplotlib():
+    code = "import sys, yjnb.cli; print([m for m in ('pandas', 'matplotlib') if m in sys.modules])"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "expected"),
+    [
+        (0.15, 1, "0.2"),  # binary 0.1499...: rounded as it reads
+        (-0.25, 1, "-0.3"),  # away from zero: a fall as a rise of the same size
+        (2.675, 2, "2.68"),
+        (Decimal(1) / Decimal(8), 2, "0.13"),
+        (Decimal("12.5"), 0, "13"),
+        (7, 1, "7.0"),
+    ],
+)
+def test_half_up_rounds_halves_away_from_zero_on_the_decimal_value(value, places, expected):
+    assert str(half_up(value, places)) == expected
+
+
+def test_rounding_half_up_is_defined_once():
+    users = [
+        path.relative_to(PACKAGE).as_posix()
+        for path in PACKAGE.rglob("*.py")
+        if "ROUND_HALF_UP" in path.read_text(encoding="utf-8")
+    ]
+    assert users == ["stats/rounding.py"]
