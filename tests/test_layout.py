@@ -64,3 +64,17 @@ def test_rounding_half_up_is_defined_once():
         if "ROUND_HALF_UP" in path.read_text(encoding="utf-8")
     ]
     assert users == ["stats/rounding.py"]
+
+
+def test_the_symbols_for_hidden_and_missing_figures_are_written_once():
+    # The importers are left out: they recognise the markers of others' downloads.
+    symbols = {"[c]", "[x]"}
+    writers = []
+    for path in PACKAGE.rglob("*.py"):
+        if "importers" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if node.value in symbols or node.value[:3] in symbols:
+                    writers.append(path.relative_to(PACKAGE).as_posix())
+    assert sorted(set(writers)) == ["symbols.py"]

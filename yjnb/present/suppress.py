@@ -34,16 +34,16 @@ import pandas as pd
 from yjnb.present.charts import Chart
 from yjnb.present.tables import Table
 from yjnb.stats.feasible import Bound, Sum, components, weak_cells
+from yjnb.symbols import SUPPRESSED
 
-SUPPRESSED = "[c]"  # the GSS symbol for "confidential"
 PUBLIC = "public"
 
 
 def suppression_note(threshold: int) -> str:
     """The note under every table with suppressed cells."""
     return (
-        f"[c]: a count from 1 to {threshold} is not shown, to protect the children counted; "
-        "other counts are hidden with it where the small count could otherwise be worked "
+        f"{SUPPRESSED}: a count from 1 to {threshold} is not shown, to protect the children "
+        "counted; other counts are hidden with it where the small count could otherwise be worked "
         "out, and so are percentages, changes and rates built from a hidden count."
     )
 

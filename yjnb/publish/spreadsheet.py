@@ -33,8 +33,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from yjnb.paths import TEMPLATES_DIR
 from yjnb.present.tables import NUMBER, restore_formula
+from yjnb.symbols import NOT_AVAILABLE
 
-BLANK = "[x]"  # what a blank CSV cell is in a spreadsheet: "not available"
+BLANK = NOT_AVAILABLE  # what a blank CSV cell is in a spreadsheet
 SHEET_NAME_LIMIT = 31  # Excel's limit on worksheet names
 RESERVED_SHEETS = ("Cover", "Contents", "Notes")
 _INTEGER = re.compile(r"-?\d+\Z")

@@ -26,6 +26,7 @@ from yjnb.paths import manifests
 from yjnb.present.tables import Table, restore_formula
 from yjnb.sections.comparisons import MEASURE_LABELS, interval_note
 from yjnb.stats.indicators import INDICATORS, format_limit, format_value
+from yjnb.symbols import NOT_AVAILABLE
 
 HEADLINE_INDICATORS = ("fte_rate", "reoffending_rate", "custody_rate")
 INDICATOR_FIELDS = [
@@ -52,7 +53,6 @@ HEADLINE_WORDS = {
     "outcome": "completed",
 }
 _NATION_CODE = re.compile(r"^[EWSN]92")  # ONS codes of the four nations
-NOT_AVAILABLE = "[x]"
 INDICATOR_SOURCE = (
     "Each service's published indicators table (public version), from Youth Justice "
     "Board and Ministry of Justice statistics."

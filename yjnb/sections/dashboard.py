@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from yjnb.present.shown import percent, percent_text
-from yjnb.present.suppress import Cells, CountsBuilder, Protected
+from yjnb.present.suppress import SUPPRESSED, Cells, CountsBuilder, Protected
 from yjnb.present.tables import Table
 from yjnb.sections.content import not_recorded, plan_problem
 from yjnb.stats.rounding import half_up
@@ -98,7 +98,7 @@ def _draw_fte(
             {
                 "disposal": name,
                 "children": cells.csv((name,)),
-                "percent": "[c]" if hidden else (None if share is None else float(share)),
+                "percent": SUPPRESSED if hidden else (None if share is None else float(share)),
             }
         )
         view.append(
@@ -281,7 +281,7 @@ def _draw_need(
                 "group": name,
                 "children": cells.csv(children),
                 "with_need": cells.csv(with_need),
-                "percent": "[c]" if hidden else (None if share is None else float(share)),
+                "percent": SUPPRESSED if hidden else (None if share is None else float(share)),
             }
         )
         view.append(

@@ -65,8 +65,8 @@ from scipy.special import gammaincinv, ndtri
 from yjnb.errors import Problem
 from yjnb.stats.aggregates import POPULATION, AreaCounts, half_unit, number_text, period_text
 from yjnb.stats.rounding import half_up
+from yjnb.symbols import NOT_AVAILABLE
 
-NOT_AVAILABLE = "[x]"  # the GSS symbol for "not available"
 SMALL_COUNT = 10  # fewer events than this: shown, not classed lower, similar or higher
 INTERVAL_METHODS = {
     "wilson": "the Wilson score interval",
