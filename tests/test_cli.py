@@ -136,3 +136,22 @@ def test_strict_passes_with_notes_of_checks_not_made(workspace_factory, capsys):
     status, out = validate(ws, capsys, "--strict")
     assert "note: data/national/counts.csv" in out and "is not checked against" in out
     assert status == 0 and "0 errors, 0 warnings, 1 notes" in out
+
+
+def test_messages_name_the_folders_given_not_the_default_ones(workspace_factory, capsys):
+    slug = "westmorland-and-furness"  # its budget return has a known fault: a data note
+    ws = workspace_factory([slug])
+    ws = {
+        "params": ws["params"].rename(ws["params"].with_name("plans")),
+        "data": ws["data"].rename(ws["data"].with_name("returns")),
+    }
+    (ws["params"] / slug / "narrative" / "08_board_development.md").unlink()
+    status, out = validate(ws, capsys)
+    assert f"warning: plans/{slug}/narrative/08_board_development.md" in out
+    assert f"returns/local/{slug}/budget.csv" in out
+    plan = ws["params"] / slug / "plan.yaml"
+    plan.write_text(plan.read_text() + "comparators: [E99999999]\nsurplus: 1\n")
+    status, out = validate(ws, capsys)
+    assert status == 1
+    assert f"plans/{slug}/plan.yaml" in out
+    assert "params/" not in out and "data/local" not in out

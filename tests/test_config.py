@@ -9,10 +9,10 @@ GOOD = "name: Sefton Youth Justice Service\narea_code: E08000014\nyear: 2024-25\
 
 
 def write_plan(tmp_path: Path, text: str, slug: str = "sefton") -> Path:
-    folder = tmp_path / slug
-    folder.mkdir()
+    folder = tmp_path / "params" / slug
+    folder.mkdir(parents=True)
     (folder / "plan.yaml").write_text(text, encoding="utf-8")
-    return tmp_path
+    return tmp_path / "params"
 
 
 def problems(tmp_path: Path, text: str, overrides=None):

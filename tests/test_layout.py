@@ -78,3 +78,14 @@ def test_the_symbols_for_hidden_and_missing_figures_are_written_once():
                 if node.value in symbols or node.value[:3] in symbols:
                     writers.append(path.relative_to(PACKAGE).as_posix())
     assert sorted(set(writers)) == ["symbols.py"]
+
+
+def test_paths_shown_to_users_are_made_by_the_workspace_alone():
+    # A path written as f"params/{slug}/..." names the wrong folder under --params-dir.
+    written = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr) and isinstance(node.values[0], ast.Constant):
+                if str(node.values[0].value).startswith(("params/", "data/local/")):
+                    written.append(f"{path.relative_to(PACKAGE).as_posix()}:{node.lineno}")
+    assert written == []

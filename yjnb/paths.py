@@ -117,6 +117,18 @@ class Workspace:
         found = self.params_dir.glob("*/plan.yaml")
         return sorted(p.parent.name for p in found if not hidden(p.parent.name))
 
+    def plan_file(self, slug: str) -> Path:
+        """An authority's plan.yaml."""
+        return self.params_dir / slug / "plan.yaml"
+
+    def narrative_file(self, slug: str, section_id: str) -> Path:
+        """An authority's narrative for one section."""
+        return self.params_dir / slug / "narrative" / f"{section_id}.md"
+
+    def local_file(self, slug: str, name: str) -> Path:
+        """One of an authority's own returns, such as ``budget.csv``."""
+        return self.data_dir / "local" / slug / name
+
     def shown(self, path: Path) -> str:
         """A path as messages show it: relative to the workspace's common root where possible."""
         for base in (self.params_dir.parent, self.data_dir.parent):

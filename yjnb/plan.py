@@ -83,8 +83,8 @@ class Plan:
     def narrative(self, section_id: str) -> None:
         """Display the section's narrative, placeholders filled, or a marked placeholder."""
         self._section(section_id)
-        path = self.workspace.params_dir / self.slug / "narrative" / f"{section_id}.md"
-        shown = f"params/{self.slug}/narrative/{section_id}.md"
+        path = self.workspace.narrative_file(self.slug, section_id)
+        shown = self.workspace.shown(path)
         body, found = render_narrative(path, self.values, shown)
         if not found:
             self.warn(Problem(shown, "narrative file missing: the section shows a placeholder"))
@@ -162,7 +162,7 @@ class Plan:
             raise InputError(
                 [
                     Problem(
-                        f"params/{self.slug}/plan.yaml",
+                        self.workspace.shown(self.workspace.plan_file(self.slug)),
                         f"section '{section_id}' is not in this plan",
                     )
                 ]
@@ -265,7 +265,7 @@ def open_plan(
     workspace = Workspace.from_args(from_root(params_dir), from_root(data_dir))
     config = load_plan(workspace.params_dir, authority, overrides={"year": year})
     national = load_national(workspace.data_dir)
-    problems = check_plan_codes(config, national, authority)
+    problems = check_plan_codes(config, national, workspace.shown(workspace.plan_file(authority)))
     if problems:
         raise InputError(problems)
     local = load_local(workspace.data_dir, authority, national, config)

@@ -79,7 +79,8 @@ def _plan_problems(plan_path: Path, slug: str, national, content) -> list:
     text = yaml.dump(content, Dumper=yaml.CSafeDumper, allow_unicode=True)
     plan_path.write_text(text, encoding="utf-8")
     try:
-        return check_plan_codes(load_plan(plan_path.parent.parent, slug), national, slug)
+        config = load_plan(plan_path.parent.parent, slug)
+        return check_plan_codes(config, national, f"params/{slug}/plan.yaml")
     except InputError as exc:
         return exc.problems
 

@@ -27,8 +27,8 @@ def check_narrative(
     names = {**describe(), **narrative_names(workspace, slug, config)}
     problems = []
     for section in config.plan_sections():
-        path = workspace.params_dir / slug / "narrative" / f"{section.id}.md"
-        shown = f"params/{slug}/narrative/{section.id}.md"
+        path = workspace.narrative_file(slug, section.id)
+        shown = workspace.shown(path)
         try:
             text = read_narrative(path, shown)
         except InputError as exc:
@@ -66,7 +66,7 @@ def check_authority(
         found += exc.problems
         config = None
     if config is not None and national is not None:
-        found += check_plan_codes(config, national, slug)
+        found += check_plan_codes(config, national, workspace.shown(workspace.plan_file(slug)))
     found += check_local(workspace.data_dir, slug, national, config)
     loads = national is not None and not any(p.severity == "error" for p in found)
     if config is not None:

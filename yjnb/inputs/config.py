@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from yjnb import reuse
-from yjnb.errors import InputError, Problem
+from yjnb.errors import InputError, Problem, display_path
 from yjnb.inputs.plan_commitments import (
     BoardDevelopment,
     Evidence,
@@ -447,7 +447,7 @@ def load_plan(
     if problem:  # never a path: nothing outside params/ is read
         raise InputError([problem])
     path = params_dir / slug / "plan.yaml"
-    shown = shown or f"params/{slug}/plan.yaml"
+    shown = shown or display_path(path, params_dir.parent)
     data, tree = read_yaml(path, shown)
     if data is None:
         data = {}

@@ -14,9 +14,8 @@ if TYPE_CHECKING:
 PLAN_AREAS = ("la", "yjs")
 
 
-def check_plan_codes(config: PlanConfig, national: NationalData, slug: str) -> list[Problem]:
-    """plan.yaml's area codes must all be in data/national/areas.csv."""
-    shown = f"params/{slug}/plan.yaml"
+def check_plan_codes(config: PlanConfig, national: NationalData, shown: str) -> list[Problem]:
+    """plan.yaml's area codes (``shown`` is its path as messages show it) must be in areas.csv."""
     known = set(national.areas["code"])
     problems = []
     if config.area_code in known and national.area(config.area_code)["type"] not in PLAN_AREAS:

@@ -40,8 +40,8 @@ def check_narrative_figures(plan: Plan) -> None:
         return
     current = rows_for(plan.local, year)
     for section in plan.sections:
-        path = plan.workspace.params_dir / plan.slug / "narrative" / f"{section}.md"
-        shown = f"params/{plan.slug}/narrative/{section}.md"
+        path = plan.workspace.narrative_file(plan.slug, section)
+        shown = plan.workspace.shown(path)
         for problem in typed_figure_problems(path, shown, current):
             plan.warn(problem)
 

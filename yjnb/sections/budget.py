@@ -55,7 +55,7 @@ def agency_key(agency: str) -> str:
 
 
 def _budget_file(plan: Plan) -> str:
-    return f"data/local/{plan.slug}/budget.csv"
+    return plan.workspace.shown(plan.workspace.local_file(plan.slug, "budget.csv"))
 
 
 def budget_years(config: PlanConfig, local: LocalData) -> tuple[str | None, str | None]:

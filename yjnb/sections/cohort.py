@@ -205,7 +205,7 @@ def _plan_cohort(plan: Plan) -> tuple[pd.DataFrame, CohortYears]:
         raise ValueError("this authority has no cohort.csv")
     unlisted = unlisted_disposal_types(plan)
     if unlisted:
-        shown = f"data/local/{plan.slug}/cohort.csv"
+        shown = plan.workspace.shown(plan.workspace.local_file(plan.slug, "cohort.csv"))
         message = (
             f"{len(unlisted)} disposal type(s) are not in yjnb/cohort.yaml, so their tier "
             f"is shown as '{OTHER_TIER}'"

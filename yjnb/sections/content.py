@@ -39,7 +39,7 @@ _MONTHS = (
 
 def plan_file(plan: Plan) -> str:
     """plan.yaml's path as messages show it."""
-    return f"params/{plan.slug}/plan.yaml"
+    return plan.workspace.shown(plan.workspace.plan_file(plan.slug))
 
 
 def plan_problem(plan: Plan, message: str, key: str, **fields: Any) -> Problem:

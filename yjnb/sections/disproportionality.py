@@ -104,7 +104,7 @@ def disproportionality_table(plan: Plan) -> Protected:
     population = plan.local.population
     if population is None:
         population = pd.DataFrame(columns=["group_type", "group", "population"])
-    shown = f"data/local/{plan.slug}/population.csv"
+    shown = plan.workspace.shown(plan.workspace.local_file(plan.slug, "population.csv"))
     for group_type in GROUP_TYPES:
         if not (population["group_type"] == group_type).any():
             message = f"has no {group_type} groups, so there is no {group_type} comparison"
