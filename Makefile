@@ -8,7 +8,7 @@ CHROMIUM := /usr/bin/chromium
 # Root on CI; elsewhere sudo, if there is one.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: report test lint setup clean benchmark browser
+.PHONY: report test test-fast lint setup clean benchmark browser
 
 setup: $(STAMP)
 
@@ -37,6 +37,12 @@ test: $(STAMP) browser
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks/
+
+# The unit tests alone: no builds, no browser, no shared reference data (under a minute).
+test-fast: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -m "not slow and not browser and not data"
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/batch.py

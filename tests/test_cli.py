@@ -15,6 +15,7 @@ def validate(ws, capsys, *extra):
     return status, captured.out
 
 
+@pytest.mark.slow
 def test_bundled_authority_validates(workspace_factory, capsys):
     ws = workspace_factory([SLUG])
     status, out = validate(ws, capsys)
@@ -76,6 +77,7 @@ def test_malformed_plan_yaml(workspace_factory, capsys):
     assert "params/trafford/plan.yaml" in out and "malformed YAML" in out
 
 
+@pytest.mark.slow
 def test_missing_narrative_is_a_warning_unless_strict(workspace_factory, capsys):
     ws = workspace_factory([SLUG])
     (ws["params"] / SLUG / "narrative" / "08_board_development.md").unlink()
@@ -85,6 +87,7 @@ def test_missing_narrative_is_a_warning_unless_strict(workspace_factory, capsys)
     assert status == 1 and "error: params/trafford/narrative/08_board_development.md" in out
 
 
+@pytest.mark.slow
 def test_strict_fails_on_data_quality_notes_in_every_local_file(workspace_factory, capsys):
     # The seed's known fault: the W&F budget's Total row says 0 for other delegated funds
     # though the Other row holds 100,686. A note, with the computed sum used; --strict fails.
@@ -97,12 +100,14 @@ def test_strict_fails_on_data_quality_notes_in_every_local_file(workspace_factor
     assert status == 1 and note in out and "--strict: the warnings above fail the check" in out
 
 
+@pytest.mark.slow
 def test_strict_passes_clean_inputs(workspace_factory, capsys):
     ws = workspace_factory([SLUG])
     status, out = validate(ws, capsys, "--strict")
     assert status == 0 and "0 errors, 0 warnings" in out
 
 
+@pytest.mark.slow
 def test_unknown_placeholder_is_an_error(workspace_factory, capsys):
     ws = workspace_factory([SLUG])
     path = ws["params"] / SLUG / "narrative" / "05_risks.md"
@@ -129,6 +134,7 @@ def test_placeholders_lists_names(capsys):
     assert "{{ fte_rate.latest }}" in out and "{{ custody_rate.vs_nation }}" in out
 
 
+@pytest.mark.slow
 def test_strict_passes_with_notes_of_checks_not_made(workspace_factory, capsys):
     # Trafford's region, the North West, cannot be checked against its members before 2023
     # (Cumberland and Westmorland and Furness have no figures then): said, never failed.
@@ -138,6 +144,7 @@ def test_strict_passes_with_notes_of_checks_not_made(workspace_factory, capsys):
     assert status == 0 and "0 errors, 0 warnings, 1 notes" in out
 
 
+@pytest.mark.slow
 def test_messages_name_the_folders_given_not_the_default_ones(workspace_factory, capsys):
     slug = "westmorland-and-furness"  # its budget return has a known fault: a data note
     ws = workspace_factory([slug])

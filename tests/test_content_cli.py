@@ -3,6 +3,8 @@
 import shutil
 from pathlib import Path
 
+import pytest
+
 from yjnb.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +29,7 @@ def test_placeholders_without_an_authority_list_every_name(capsys):
     assert "{{ sign_off.date }}" in out and "{{ fte_rate.latest }}" in out
 
 
+@pytest.mark.slow
 def test_validate_knows_each_authoritys_budget_lines(workspace_factory, capsys):
     ws = workspace_factory([WF])
     budget = ws["data"] / "local" / WF / "budget.csv"
@@ -74,6 +77,7 @@ def test_new_writes_a_plan_whose_commented_content_is_valid(tmp_path, capsys):
     assert len(about_plan) == 1 and "'area_code'" in about_plan[0]  # E00000000 is a stand-in
 
 
+@pytest.mark.slow
 def test_validate_reports_what_the_sections_would_flag(workspace_factory, capsys):
     ws = workspace_factory([WF])
     args = ["validate", "--params-dir", str(ws["params"]), "--data-dir", str(ws["data"])]

@@ -158,6 +158,7 @@ def test_importing_the_same_lait_file_twice_changes_nothing(data_dir, tmp_path):
     assert (data_dir / "national" / "counts.csv").read_bytes() == before
 
 
+@pytest.mark.data
 def test_importing_the_bundled_lait_rows_changes_nothing(workspace_factory):
     reference = Path(__file__).resolve().parents[2] / "shared" / "reference-data"
     lait = reference / "dfe_lait" / "lait_youth_justice_subset.csv"

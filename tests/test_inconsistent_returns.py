@@ -136,6 +136,7 @@ def test_the_headline_says_what_its_total_includes(built):
     assert "100 of 107 (93.5%; total includes [c] &#39;Unknown&#39;)" in public
 
 
+@pytest.mark.slow
 def test_strict_run_plans_clean_authorities_and_fails_the_others(tmp_path):
     from yjnb.batch.runner import RunSummary, plan_jobs
     from yjnb.paths import Workspace

@@ -106,6 +106,7 @@ def test_default_reference_comes_from_environment_then_repo(build_module, monkey
     assert build_module.DEFAULT_OUT == NATIONAL
 
 
+@pytest.mark.data
 def test_missing_reference_file_is_reported_and_nothing_written(tmp_path):
     reference = reference_data()
     copy = tmp_path / "reference"
@@ -119,6 +120,7 @@ def test_missing_reference_file_is_reported_and_nothing_written(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.data
 def test_crosswalk_splitting_a_county_between_services_is_refused(tmp_path):
     copy = tmp_path / "reference"
     shutil.copytree(reference_data(), copy)
@@ -419,6 +421,7 @@ def seeds_dir() -> Path:
     return path
 
 
+@pytest.mark.data
 def test_warwickshire_custody_rates_are_those_printed_in_seed_003(counts):
     text = " ".join((seeds_dir() / "003_672ac932354f9781.txt").read_text().split())
     found = re.search(
@@ -440,6 +443,7 @@ def test_warwickshire_custody_rates_are_those_printed_in_seed_003(counts):
     assert not shipped["source"].str.contains("100,000").any()
 
 
+@pytest.mark.data
 def test_build_refuses_a_seed_without_the_quoted_figures(tmp_path):
     seeds = tmp_path / "seeds"
     shutil.copytree(seeds_dir(), seeds)
