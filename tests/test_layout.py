@@ -89,3 +89,24 @@ def test_paths_shown_to_users_are_made_by_the_workspace_alone():
                 if str(node.values[0].value).startswith(("params/", "data/local/")):
                     written.append(f"{path.relative_to(PACKAGE).as_posix()}:{node.lineno}")
     assert written == []
+
+
+def test_the_worker_warm_up_names_every_cached_loader_of_yjnbs_own_files():
+    import importlib
+    import inspect
+    import pkgutil
+
+    from yjnb.batch.workers import WARM_UP
+
+    loaders = set()
+    names = ["yjnb"] + [m.name for m in pkgutil.walk_packages([str(PACKAGE)], prefix="yjnb.")]
+    for name in names:
+        if name == "yjnb.__main__":
+            continue
+        module = importlib.import_module(name)
+        for attribute, value in vars(module).items():
+            if getattr(value, "__module__", None) == name and hasattr(value, "cache_info"):
+                parameters = inspect.signature(value).parameters.values()
+                if all(p.default is not p.empty for p in parameters):
+                    loaders.add((name, attribute))
+    assert set(WARM_UP) == loaders

@@ -46,6 +46,16 @@ from yjnb.batch.jobs import (
     build_inputs,
     notebook_problem,
 )
+from yjnb.batch.messages import (
+    AuthorityBuilt,
+    AuthorityFailed,
+    IndexFailed,
+    IndexWritten,
+    ProcessEnded,
+    Report,
+    SectionExecuted,
+    ServerReady,
+)
 from yjnb.batch.workers import SERVER_COMMAND, AuthorityTask, IndexTask
 from yjnb.errors import InputError
 from yjnb.inputs.config import PROFILES, PlanConfig, Section, load_plan
@@ -313,7 +323,7 @@ class WorkerServer:
         self.outstanding[label] = task
         self.conn.send(task)
 
-    def receive(self) -> tuple:
+    def receive(self) -> Report:
         """The next report from the workers (EOFError if the server has gone)."""
         while True:
             try:
@@ -330,11 +340,11 @@ class WorkerServer:
                 time.sleep(START_BACKOFF * 2 ** (self.attempts - 1))
                 self._start()
                 continue
-            if report[0] == "ready":
+            if isinstance(report, ServerReady):
                 self.ready = True
                 continue
-            if report[0] == "ended":
-                self.outstanding.pop(report[1], None)
+            if isinstance(report, ProcessEnded):
+                self.outstanding.pop(report.label, None)
             return report
 
     def close(self) -> None:
@@ -529,12 +539,13 @@ def _write_indexes(server: WorkerServer, workspace: Workspace, summary: RunSumma
             report = server.receive()
         except EOFError:
             return False
-        if report[0] == "indexed":
-            summary.index_pages.append(Path(report[2]))
-        elif report[0] == "index-failed":
-            summary.index_failures.append(f"index for {report[1]}: {report[2]}")
-        elif report[0] == "ended":
-            waiting.discard(report[1])
+        match report:
+            case IndexWritten(path=path):
+                summary.index_pages.append(Path(path))
+            case IndexFailed(year=year, error=error):
+                summary.index_failures.append(f"index for {year}: {error}")
+            case ProcessEnded(label=label):
+                waiting.discard(label)
     return True
 
 
@@ -584,21 +595,20 @@ def _build(
                 for slug in sorted(active | {job.slug for job in queue}):
                     summary.failures.append(Failure(slug, "", "", "the worker process stopped"))
                 break
-            kind = report[0]
-            if kind == "executed":
-                summary.notebooks_executed += 1
-                bar.update()
-            elif kind == "failed":
-                summary.failures.append(report[1])
-                reported.add(report[1].authority)
-            elif kind == "built":
-                summary.built.append(report[1])
-                reported.add(report[1])
-            elif kind == "ended":
-                slug, how = report[1], report[2]
-                active.discard(slug)
-                if slug not in reported:
-                    reason = f"its build process {how}" if how else "its build process stopped"
-                    summary.failures.append(Failure(slug, "", "", reason))
+            match report:
+                case SectionExecuted():
+                    summary.notebooks_executed += 1
+                    bar.update()
+                case AuthorityFailed(failure=failure):
+                    summary.failures.append(failure)
+                    reported.add(failure.authority)
+                case AuthorityBuilt(slug=slug):
+                    summary.built.append(slug)
+                    reported.add(slug)
+                case ProcessEnded(label=slug, how=how):
+                    active.discard(slug)
+                    if slug not in reported:
+                        reason = f"its build process {how}" if how else "its build process stopped"
+                        summary.failures.append(Failure(slug, "", "", reason))
     finally:
         bar.close()

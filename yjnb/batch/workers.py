@@ -45,6 +45,20 @@ from yjnb.batch.execute import (
     publish_job,
 )
 from yjnb.batch.jobs import Failure
+from yjnb.batch.messages import (
+    AuthorityBuilt,
+    AuthorityFailed,
+    IndexFailed,
+    IndexWritten,
+    NotebookDone,
+    NotebookFailed,
+    NotebookReport,
+    NotebookStarted,
+    ProcessEnded,
+    SectionExecuted,
+    ServerReady,
+)
+from yjnb.errors import InputError
 from yjnb.paths import PACKAGE_DIR, Workspace
 
 PRELOAD = (
@@ -212,19 +226,19 @@ def _signal(pid: int, number: int) -> None:
 
 def _notebook_process(writer: Connection, task: AuthorityTask, section_id: str) -> None:
     job = task.job
-    writer.send(("started",))
+    writer.send(NotebookStarted())
     notebook = task.workspace.notebooks_dir / f"{section_id}.ipynb"
     output = job.staging / "notebooks" / f"{section_id}.ipynb"
     try:
         seconds = execute_section(notebook, output, job.parameters, task.engine)
     except SectionFailed as exc:
-        writer.send(("failed", exc.cell, exc.error))
+        writer.send(NotebookFailed(exc.cell, exc.error))
     except StartFailed as exc:
-        writer.send(("failed", "", str(exc)))
+        writer.send(NotebookFailed("", str(exc)))
     except Exception as exc:
-        writer.send(("failed", "", f"{type(exc).__name__}: {exc}"))
+        writer.send(NotebookFailed("", f"{type(exc).__name__}: {exc}"))
     else:
-        writer.send(("done", seconds))
+        writer.send(NotebookDone(seconds))
 
 
 # --- the process for one authority ---------------------------------------------------------
@@ -235,7 +249,7 @@ class _Running:
     section_id: str
     pid: int
     started: bool = False
-    result: tuple | None = None
+    result: NotebookReport | None = None
 
 
 def _authority_process(conn: Connection, task: AuthorityTask) -> None:
@@ -278,15 +292,16 @@ def _authority_process(conn: Connection, task: AuthorityTask) -> None:
                         job.slug, child.section_id, "", f"the notebook's process {how or 'ended'}"
                     )
                     continue
-                if message[0] == "started":
-                    child.started = True
-                    continue
-                child.result = message
-                if message[0] == "done":
-                    timings[child.section_id] = message[1]
-                    conn.send(("executed", job.slug, child.section_id, message[1]))
-                elif failure is None:
-                    failure = Failure(job.slug, child.section_id, message[1], message[2])
+                match message:
+                    case NotebookStarted():
+                        child.started = True
+                    case NotebookDone(seconds=seconds):
+                        child.result = message
+                        timings[child.section_id] = seconds
+                        conn.send(SectionExecuted(job.slug, child.section_id, seconds))
+                    case NotebookFailed(cell=cell, error=error):
+                        child.result = message
+                        failure = failure or Failure(job.slug, child.section_id, cell, error)
             if failure is not None and running:
                 _stop_all(c.pid for c in running.values())  # the authority fails anyway
                 for reader in running:
@@ -295,18 +310,19 @@ def _authority_process(conn: Connection, task: AuthorityTask) -> None:
     finally:
         _stop_all(c.pid for c in running.values())
     if failure is not None:
-        conn.send(("failed", failure))
+        conn.send(AuthorityFailed(failure))
         return
     try:
         publish_job(job, timings, task.workspace, task.build)
     except OSError as exc:  # a full or read-only disk: said in a line, not a traceback
-        conn.send(("failed", Failure(job.slug, "publishing", "", cannot_write(exc))))
+        conn.send(AuthorityFailed(Failure(job.slug, "publishing", "", cannot_write(exc))))
         return
     except Exception as exc:
         traceback.print_exc()
-        conn.send(("failed", Failure(job.slug, "publishing", "", f"{type(exc).__name__}: {exc}")))
+        error = f"{type(exc).__name__}: {exc}"
+        conn.send(AuthorityFailed(Failure(job.slug, "publishing", "", error)))
         return
-    conn.send(("built", job.slug))
+    conn.send(AuthorityBuilt(job.slug))
 
 
 def _longest_first(task: AuthorityTask) -> list[str]:
@@ -334,8 +350,8 @@ def _longest_first(task: AuthorityTask) -> list[str]:
 def _warm_authority(task: AuthorityTask) -> None:
     # Loaded and computed once here, reused by every notebook forked from this process
     # (yjnb.reuse), called exactly as yjnb.open_plan calls them, and the kernel's shell made
-    # (yjnb.batch.engine). Only a speed-up: if anything fails here, each notebook loads (and
-    # reports the problem) itself.
+    # (yjnb.batch.engine). Only a speed-up: if an input is refused here, each notebook loads
+    # it (and reports the problem) itself.
     from yjnb import reuse
     from yjnb.batch.engine import make_spare_shell
     from yjnb.inputs.config import load_plan
@@ -355,8 +371,8 @@ def _warm_authority(task: AuthorityTask) -> None:
         comparison = compare_authority(config, national)
         content_values(config, local)  # what narrative placeholders quote
         placeholder_values(config, national, comparison)
-    except Exception:  # noqa: S110 - reported by the notebooks themselves
-        pass
+    except InputError:
+        pass  # reported by the notebooks themselves
     if task.engine == "fork":
         make_spare_shell()
     gc.freeze()
@@ -381,60 +397,51 @@ def preload() -> None:
         if module.name != "yjnb.__main__":
             try:
                 importlib.import_module(module.name)
-            except Exception:  # noqa: S112 - a module a notebook cannot import fails there
+            except ImportError:  # a module a notebook cannot import fails there
                 continue
     _warm_caches()
     gc.freeze()  # forked processes then leave these objects' pages shared
 
 
+# yjnb's cached loaders of its own files (the section list, vocabularies, palettes, symbols,
+# the nbconvert exporter), by module: called once in the server, which every process forks.
+WARM_UP = (
+    ("yjnb", "_exports"),
+    ("yjnb.inputs.config", "default_sections"),
+    ("yjnb.inputs.plan_content", "vocabulary"),
+    ("yjnb.present.charts", "palette"),
+    ("yjnb.sections.cohort", "_vocabulary"),
+    ("yjnb.sections.kpis", "_presentation"),
+    ("yjnb.publish.outputs", "_exporter"),
+    ("yjnb.publish.spreadsheet", "symbol_meanings"),
+)
+
+
 def _warm_caches() -> None:
-    # What every notebook's process would otherwise build again: yjnb's cached loaders of
-    # its own files (vocabularies, palettes, the section list, the nbconvert exporter), its
-    # compiled templates, and matplotlib's fonts.
-    from jinja2 import Environment
+    # What every notebook's process would otherwise build again: the loaders above, the
+    # page templates compiled, and matplotlib's fonts. A package file that cannot be read
+    # is left for the notebook that reads it to report.
+    import yaml
+    from jinja2 import TemplateError
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    for name, module in list(sys.modules.items()):
-        if not (name == "yjnb" or name.startswith("yjnb.")):
-            continue
-        for value in list(vars(module).values()):
-            if getattr(value, "__module__", None) == name and hasattr(value, "cache_info"):
-                _call_without_arguments(value)
-            elif isinstance(value, Environment):
-                _compile_templates(value)
     from yjnb.present.charts import to_svg
+    from yjnb.present.tables import compile_templates
 
+    for module, name in WARM_UP:
+        try:
+            getattr(importlib.import_module(module), name)()
+        except (OSError, yaml.YAMLError, TemplateError):
+            continue
+    try:
+        compile_templates()
+    except (OSError, TemplateError):
+        pass
     figure = Figure(figsize=(2, 1))
     FigureCanvasAgg(figure)
     figure.text(0.5, 0.5, "Warm 0123456789")
     to_svg(figure)
-
-
-def _call_without_arguments(function: Callable[..., Any]) -> None:
-    import inspect
-
-    try:
-        parameters = inspect.signature(function).parameters.values()
-        if all(
-            p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-            for p in parameters
-        ):
-            function()
-    except Exception:  # noqa: S110 - only a warm-up; the notebook meets any error itself
-        pass
-
-
-def _compile_templates(environment: Any) -> None:
-    try:
-        names = environment.list_templates(extensions=["j2"])
-    except (TypeError, OSError):
-        return
-    for name in names:
-        try:
-            environment.get_template(name)
-        except Exception:  # noqa: S112 - only a warm-up
-            continue
 
 
 @dataclass(frozen=True)
@@ -456,17 +463,17 @@ def _index_process(writer: Connection, task: IndexTask) -> None:
     try:
         path = write_index(task.year_dir, task.year)
     except OSError as exc:  # a full or read-only disk: said in a line, not a traceback
-        writer.send(("index-failed", task.year, cannot_write(exc)))
+        writer.send(IndexFailed(task.year, cannot_write(exc)))
     except Exception as exc:
         traceback.print_exc()
-        writer.send(("index-failed", task.year, f"{type(exc).__name__}: {exc}"))
+        writer.send(IndexFailed(task.year, f"{type(exc).__name__}: {exc}"))
     else:
-        writer.send(("indexed", task.year, path))
+        writer.send(IndexWritten(task.year, path))
 
 
 def serve(conn: Connection) -> None:
     """Fork a process for each task received (an authority, an index); pass reports back."""
-    conn.send(("ready", os.getpid()))
+    conn.send(ServerReady(os.getpid()))
     children: dict[Connection, tuple[int, str]] = {}
     warmed: set[Path] = set()
     try:
@@ -487,7 +494,7 @@ def serve(conn: Connection) -> None:
                             target, (task,), closing=[conn, *children], on_sigterm=_raise_stopped
                         )
                     except StartFailed as exc:
-                        conn.send(("ended", label, str(exc)))
+                        conn.send(ProcessEnded(label, str(exc)))
                         continue
                     children[reader] = (pid, label)
                     continue
@@ -496,7 +503,7 @@ def serve(conn: Connection) -> None:
                 except EOFError:
                     pid, label = children.pop(ready)
                     ready.close()
-                    conn.send(("ended", label, reap(pid)))
+                    conn.send(ProcessEnded(label, reap(pid)))
     finally:
         _stop_all(pid for pid, _ in children.values())
 
@@ -511,7 +518,9 @@ def _warm_workspace(task: AuthorityTask, warmed: set[Path]) -> None:
     warmed.add(workspace.data_dir)
     import tempfile
 
+    import nbformat
     import papermill
+    from papermill.exceptions import PapermillException
 
     from yjnb import reuse
     from yjnb.inputs.load import load_national
@@ -519,8 +528,8 @@ def _warm_workspace(task: AuthorityTask, warmed: set[Path]) -> None:
     reuse.remember()
     try:
         load_national(workspace.data_dir)
-    except Exception:  # noqa: S110 - reported by the notebooks themselves
-        pass
+    except InputError:
+        pass  # reported by the notebooks themselves
     notebook = workspace.notebooks_dir / f"{task.job.sections[0].id}.ipynb"
     with tempfile.TemporaryDirectory() as folder:
         try:
@@ -532,8 +541,8 @@ def _warm_workspace(task: AuthorityTask, warmed: set[Path]) -> None:
                 progress_bar=False,
                 report_mode=True,
             )
-        except Exception:  # noqa: S110 - only a warm-up
-            pass
+        except (OSError, ValueError, nbformat.ValidationError, PapermillException):
+            pass  # a notebook that cannot be read or parameterised fails in its own process
     gc.freeze()
 
 

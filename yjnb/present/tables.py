@@ -15,6 +15,14 @@ _JINJA = Environment(
     autoescape=select_autoescape(default=True),
     keep_trailing_newline=False,
 )
+
+
+def compile_templates() -> None:
+    """Compile every page template once (the batch's worker server does, before forking)."""
+    for name in _JINJA.list_templates(extensions=["j2"]):
+        _JINJA.get_template(name)
+
+
 # A number as a published CSV writes it, and as a spreadsheet reads it back as a number.
 NUMBER = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$")
 # What a spreadsheet opening a CSV reads as the start of a formula (OWASP, CSV injection).
