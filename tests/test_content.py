@@ -472,3 +472,56 @@ def test_dashboard_small_counts_are_suppressed_in_public_and_faults_noted(tmp_pa
     messages = [str(p) for p in plan.warnings if (p.column or "").startswith("dashboard")]
     assert any("stated total of first time entrants is 13" in m for m in messages)
     assert any("stated difference for All children is -4.5" in m for m in messages)
+
+
+def _without_dashboard(tmp_path, replacement=""):
+    params = tmp_path / "params"
+    shutil.copytree(ROOT / "params" / WF, params / WF)
+    plan_yaml = params / WF / "plan.yaml"
+    text = plan_yaml.read_text(encoding="utf-8")
+    text = text[: text.index("dashboard:\n")] + text[text.index("\n# Section 5") :]
+    plan_yaml.write_text(text + replacement, encoding="utf-8")
+    return yjnb.plan.open_plan(WF, params_dir=params)
+
+
+def test_a_missing_dashboard_is_one_note_and_a_missing_list_names_itself(tmp_path):
+    from yjnb.dashboard import first_time_entrants_table, need_by_group_table, reoffending_table
+
+    tables = (first_time_entrants_table, reoffending_table, need_by_group_table)
+    plan = _without_dashboard(tmp_path / "none")
+    for table in tables:
+        assert table(plan).view.iloc[0, 0].startswith("Not yet recorded")
+    notes = [p for p in plan.warnings if (p.column or "").startswith("dashboard")]
+    assert [(p.column, p.message) for p in notes] == [
+        ("dashboard", "the dashboard not recorded: the section shows a placeholder")
+    ]
+    lines = DASHBOARD.splitlines(keepends=True)
+    start = lines.index("  reoffending:\n")
+    plan = _without_dashboard(tmp_path / "part", "".join(lines[:start] + lines[start + 2 :]))
+    for table in tables:
+        table(plan)
+    notes = [p for p in plan.warnings if (p.column or "") == "dashboard.reoffending"]
+    assert len(notes) == 1 and "the dashboard's reoffending not recorded" in notes[0].message
+
+
+@pytest.mark.parametrize("label", ["YJB", "YJB Good Practice Grant", "Youth Justice Board grant"])
+def test_the_grant_under_another_usual_label_is_the_youth_justice_board(workspace_factory, label):
+    ws = workspace_factory([WF])
+    path = ws["data"] / "local" / WF / "budget.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Youth Justice Board", label), encoding="utf-8"
+    )
+    plan = yjnb.plan.open_plan(WF, params_dir=ws["params"], data_dir=ws["data"])
+    values = content_values(plan.config, plan.local)
+    assert values["budget.youth_justice_board.total"] == "£401,233"
+    assert values["budget.youth_justice_board.share"] == "36.5%"
+
+
+def test_a_placeholder_with_no_figure_is_a_data_quality_note(tmp_path):
+    plan = open_bundled(WF, tmp_path)
+    narrative = tmp_path / "params" / WF / "narrative" / "07_resources.md"
+    narrative.write_text("Grant: {{ budget.total }}.\n\nChange: {{ budget.change }}.\n", "utf-8")
+    plan.narrative("07_resources")
+    notes = [p for p in plan.warnings if p.file.endswith("07_resources.md")]
+    assert [(p.row, p.value, p.severity) for p in notes] == [(3, "budget.change", "warning")]
+    assert "has no figure" in notes[0].message and "'not available'" in notes[0].message

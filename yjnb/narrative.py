@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -18,6 +18,7 @@ from yjnb.errors import InputError, Problem
 
 PLACEHOLDER_RE = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}")
 MISSING_NOTE = "Narrative to be written"
+NOT_AVAILABLE = "not available"  # the value of a placeholder the inputs give no figure for
 
 
 def _markdown() -> MarkdownIt:
@@ -43,6 +44,24 @@ def unknown_placeholders(text: str, names: Collection[str], shown: str) -> list[
         for number, line in enumerate(text.splitlines(), start=1)
         for match in PLACEHOLDER_RE.finditer(line)
         if match[1] not in names
+    ]
+
+
+def unfilled_placeholders(text: str, values: Mapping[str, str], shown: str) -> list[Problem]:
+    """A warning, naming file and line, for every placeholder whose value is not available."""
+    return [
+        Problem(
+            shown,
+            f"placeholder '{{{{ {match[1]} }}}}' has no figure in the inputs, so the text "
+            f"reads '{NOT_AVAILABLE}'",
+            row=number,
+            value=match[1],
+            expected="a placeholder with a figure (`yjnb placeholders` lists the values)",
+            severity="warning",
+        )
+        for number, line in enumerate(text.splitlines(), start=1)
+        for match in PLACEHOLDER_RE.finditer(line)
+        if values.get(match[1]) == NOT_AVAILABLE
     ]
 
 
@@ -78,8 +97,15 @@ def render_markdown(text: str, heading_offset: int = 2) -> str:
     return _MD.renderer.render(tokens, _MD.options, {})
 
 
-def render_narrative(path: Path, values: Mapping[str, str], shown: str) -> tuple[str, bool]:
+def render_narrative(
+    path: Path,
+    values: Mapping[str, str],
+    shown: str,
+    warn: Callable[[Problem], None] | None = None,
+) -> tuple[str, bool]:
     """Render a narrative file; a missing file gives a marked placeholder.
+
+    ``warn`` is given each placeholder that has no figure (:func:`unfilled_placeholders`).
 
     Returns
     -------
@@ -95,4 +121,7 @@ def render_narrative(path: Path, values: Mapping[str, str], shown: str) -> tuple
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InputError([Problem(shown, f"not valid UTF-8 text ({exc.reason})")]) from None
-    return render_markdown(fill_placeholders(text, values, shown)), True
+    body = render_markdown(fill_placeholders(text, values, shown))
+    for problem in unfilled_placeholders(text, values, shown) if warn else ():
+        warn(problem)
+    return body, True

@@ -9,9 +9,9 @@ from yjnb.comparisons import Comparison, published_decimals, ranking, shown_valu
 from yjnb.config import PlanConfig
 from yjnb.indicators import INDICATORS, SMALL_COUNT, compare, format_limit, format_value
 from yjnb.load import NationalData
+from yjnb.narrative import NOT_AVAILABLE
 from yjnb.periods import period_label
 
-NOT_AVAILABLE = "not available"
 CLASSES = ("lower", "similar", "higher")
 
 # name suffix -> what it means (listed by `yjnb placeholders`)
