@@ -111,14 +111,8 @@ def disproportionality_table(plan: Plan) -> Protected:
     years = cohort_years(cohort, plan.config.year)
     population = plan.local.population
     shown = f"data/local/{plan.slug}/population.csv"
-    if population is None:
+    if population is None:  # the loader notes that the file is absent
         population = pd.DataFrame(columns=["group_type", "group", "population"])
-        message = (
-            "is absent, so the cohort is not compared with the area's children: with the "
-            "children aged 10 to 17 by ethnicity, sex, SEND and care status, the "
-            "disproportionality table gives each group's relative rate index"
-        )
-        plan.warn(Problem(shown, message, expected="the file (docs/inputs.md)"))
     else:
         for group_type in GROUP_TYPES:
             if not (population["group_type"] == group_type).any():
