@@ -447,17 +447,22 @@ dashboard:
 """
 
 
-def test_dashboard_small_counts_are_suppressed_in_public_and_faults_noted(tmp_path):
-    from yjnb.dashboard import first_time_entrants_table, need_by_group_table, reoffending_table
-
+def _without_dashboard(tmp_path, replacement=""):
+    """W&F with its dashboard block removed from plan.yaml, and ``replacement`` added."""
     params = tmp_path / "params"
     shutil.copytree(ROOT / "params" / WF, params / WF)
     plan_yaml = params / WF / "plan.yaml"
     text = plan_yaml.read_text(encoding="utf-8")
-    # The seed's dashboard is replaced by one with small counts and wrong stated figures.
     text = text[: text.index("dashboard:\n")] + text[text.index("\n# Section 5") :]
-    plan_yaml.write_text(text + DASHBOARD, encoding="utf-8")
-    plan = yjnb.plan.open_plan(WF, params_dir=params)
+    plan_yaml.write_text(text + replacement, encoding="utf-8")
+    return yjnb.plan.open_plan(WF, params_dir=params)
+
+
+def test_dashboard_small_counts_are_suppressed_in_public_and_faults_noted(tmp_path):
+    from yjnb.dashboard import first_time_entrants_table, need_by_group_table, reoffending_table
+
+    # The seed's dashboard is replaced by one with small counts and wrong stated figures.
+    plan = _without_dashboard(tmp_path, DASHBOARD)
     fte = first_time_entrants_table(plan)
     board, public = fte.for_profile("board", 5), fte.for_profile("public", 5)
     assert board.view["Children"].tolist() == ["9", "3", "12"]
@@ -472,16 +477,6 @@ def test_dashboard_small_counts_are_suppressed_in_public_and_faults_noted(tmp_pa
     messages = [str(p) for p in plan.warnings if (p.column or "").startswith("dashboard")]
     assert any("stated total of first time entrants is 13" in m for m in messages)
     assert any("stated difference for All children is -4.5" in m for m in messages)
-
-
-def _without_dashboard(tmp_path, replacement=""):
-    params = tmp_path / "params"
-    shutil.copytree(ROOT / "params" / WF, params / WF)
-    plan_yaml = params / WF / "plan.yaml"
-    text = plan_yaml.read_text(encoding="utf-8")
-    text = text[: text.index("dashboard:\n")] + text[text.index("\n# Section 5") :]
-    plan_yaml.write_text(text + replacement, encoding="utf-8")
-    return yjnb.plan.open_plan(WF, params_dir=params)
 
 
 def test_a_missing_dashboard_is_one_note_and_a_missing_list_names_itself(tmp_path):
