@@ -127,3 +127,12 @@ def test_placeholders_lists_names(capsys):
     assert main(["placeholders"]) == 0
     out = capsys.readouterr().out
     assert "{{ fte_rate.latest }}" in out and "{{ custody_rate.vs_nation }}" in out
+
+
+def test_strict_passes_with_notes_of_checks_not_made(workspace_factory, capsys):
+    # Trafford's region, the North West, cannot be checked against its members before 2023
+    # (Cumberland and Westmorland and Furness have no figures then): said, never failed.
+    ws = workspace_factory([SLUG])
+    status, out = validate(ws, capsys, "--strict")
+    assert "note: data/national/counts.csv" in out and "is not checked against" in out
+    assert status == 0 and "0 errors, 0 warnings, 1 notes" in out

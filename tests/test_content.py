@@ -522,19 +522,20 @@ def test_a_placeholder_with_no_figure_is_a_data_quality_note(tmp_path):
     assert "has no figure" in notes[0].message and "'not available'" in notes[0].message
 
 
-def test_a_plan_quotes_no_population_estimate_from_after_its_year_began(tmp_path):
+def test_a_plan_quotes_no_population_estimate_from_after_its_year_began(workspace_factory):
     # The bundled 10-17 population is mid-2020: a 2024-25 plan quotes it, a 2019-20 plan not.
     from yjnb.kpis import population_10_17
 
     plan = open_bundled(WF)
     figures = content.local_context_table(plan).view.iloc[:, 0].tolist()
     assert "Children aged 10 to 17 (2020, used for rates in this plan)" in figures
-    params = tmp_path / "params"
-    shutil.copytree(ROOT / "params" / WF, params / WF)
-    plan_yaml = params / WF / "plan.yaml"
+    ws = workspace_factory([WF])
+    plan_yaml = ws["params"] / WF / "plan.yaml"
     text = plan_yaml.read_text(encoding="utf-8").replace("\nyear: 2024-25", "\nyear: 2019-20")
     plan_yaml.write_text(text, encoding="utf-8")
-    plan = yjnb.plan.open_plan(WF, params_dir=params)
+    kpis = ws["data"] / "local" / WF / "kpis.csv"  # no KPI return before April 2023
+    kpis.write_text(kpis.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    plan = yjnb.plan.open_plan(WF, params_dir=ws["params"], data_dir=ws["data"])
     figures = content.local_context_table(plan).view.iloc[:, 0].tolist()
     assert not [f for f in figures if "2020" in f]
     assert population_10_17(plan)[1] == "the population aged 10-17 in population.csv"

@@ -136,12 +136,10 @@ class AreaCounts:
                  for c in unknown]
             )  # fmt: skip
 
-    def warn(self, code: str, message: str) -> None:
-        """Record a data-quality warning about an area."""
+    def warn(self, code: str, message: str, severity: str = "warning") -> None:
+        """Record a data-quality warning (or, with ``severity="note"``, a note) about an area."""
         text = f"{self.areas[code]['name']} ({code}): {message}"
-        self.warnings.append(
-            (code, Problem(COUNTS_FILE, text, column="value", severity="warning"))
-        )
+        self.warnings.append((code, Problem(COUNTS_FILE, text, column="value", severity=severity)))
 
     def warnings_about(self, codes: list[str]) -> list[Problem]:
         """The warnings about the given areas, once each, in the order found.
@@ -155,7 +153,7 @@ class AreaCounts:
             verb = "has" if len(missing) == 1 else "have"
             self.warn(code, f"{what} for {', '.join(periods)} is not checked against its "
                             f"{members} member areas: {len(missing)} of them {verb} no figure "
-                            f"({names})")  # fmt: skip
+                            f"({names})", severity="note")  # fmt: skip
         self._unchecked.clear()
         return list(dict.fromkeys(p for code, p in self.warnings if code in wanted))
 

@@ -7,13 +7,14 @@ import sys
 from collections.abc import Sequence
 
 from yjnb.errors import InputError
-from yjnb.paths import Workspace
+from yjnb.paths import Workspace, slug_problem
 
 
 def _selectors(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--authority",
         action="append",
+        type=lambda slug: slug.rstrip("/"),  # as a shell completes the folder's name
         metavar="SLUG",
         help="authority to build (repeatable); default: all in params/",
     )
@@ -110,7 +111,7 @@ def _run(args: argparse.Namespace, workspace: Workspace) -> int:
     profiles = tuple(args.profile) if args.profile else None
     summary = run(
         workspace,
-        args.authority,
+        _authorities(args, workspace),
         year=args.year,
         jobs=args.jobs,
         progress=False if args.no_progress else None,
@@ -125,21 +126,33 @@ def _run(args: argparse.Namespace, workspace: Workspace) -> int:
     return 0 if summary.ok else 1
 
 
+def _authorities(args: argparse.Namespace, workspace: Workspace) -> list[str]:
+    """The authorities chosen (by default every one under params/); a bad slug is refused."""
+    slugs = args.authority or workspace.authorities()
+    source = "--authority" if args.authority else workspace.shown(workspace.params_dir)
+    problems = [p for p in (slug_problem(slug, source) for slug in slugs) if p]
+    if problems:
+        raise InputError(problems)
+    return slugs
+
+
 def _validate(args: argparse.Namespace, workspace: Workspace) -> int:
     from yjnb.validate import validate
 
-    slugs = args.authority or workspace.authorities()
+    slugs = _authorities(args, workspace)
     problems = validate(workspace, slugs, year=args.year, strict=args.strict)
     errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
     for problem in problems:
         print(f"{problem.severity}: {problem}")
+    notes = len(problems) - len(errors) - len(warnings)
     print(
-        f"Checked {len(slugs)} authorities: {len(errors)} errors, "
-        f"{len(problems) - len(errors)} warnings."
+        f"Checked {len(slugs)} authorities: {len(errors)} errors, {len(warnings)} warnings"
+        + (f", {notes} notes (checks that could not be made)." if notes else ".")
     )
-    if args.strict and problems and not errors:
+    if args.strict and warnings and not errors:
         print("--strict: the warnings above fail the check.")
-    return 1 if errors or (args.strict and problems) else 0
+    return 1 if errors or (args.strict and warnings) else 0
 
 
 def _new(args: argparse.Namespace, workspace: Workspace) -> int:

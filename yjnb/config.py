@@ -7,7 +7,7 @@ refused (they are usually typos), and every problem names plan.yaml's line and k
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, get_args
@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from yjnb import reuse
 from yjnb.errors import InputError, Problem
-from yjnb.paths import PACKAGE_DIR
+from yjnb.paths import PACKAGE_DIR, slug_problem
 from yjnb.plan_commitments import (
     BoardDevelopment,
     Evidence,
@@ -117,7 +117,10 @@ class PlanConfig(BaseModel):
         description="Extra area codes for comparison tables (after the defaults).",
     )
     suppression_threshold: int = Field(
-        default=5, ge=1, description="Public profile: counts from 1 to this are shown as [c]."
+        default=5,
+        ge=1,
+        strict=True,  # `yes` is YAML for true, which lax validation would read as 1
+        description="Public profile: counts from 1 to this are shown as [c].",
     )
     history_years: int = Field(
         default=5,
@@ -222,23 +225,128 @@ class PlanConfig(BaseModel):
 
 # libyaml's safe loader where PyYAML was built with it: the same data, parsed ten times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Bounds on plan.yaml: the real plans are about 25 kB, nested five deep, with no value longer
+# than a few paragraphs. Anything beyond is refused before it is expanded or kept.
+MAX_YAML_BYTES = 1_000_000
+MAX_YAML_DEPTH = 40
+MAX_TEXT_CHARS = 20_000
 
 
 def read_yaml(path: Path, shown: str) -> tuple[Any, yaml.Node | None]:
-    """Parse a YAML file, returning its data and its node tree (for line numbers)."""
+    """Parse a YAML file, returning its data and its node tree (for line numbers).
+
+    Aliases, duplicate keys, deeper nesting than :data:`MAX_YAML_DEPTH`, a value longer than
+    :data:`MAX_TEXT_CHARS` and a file larger than :data:`MAX_YAML_BYTES` are refused.
+    """
+    if path.exists() and not path.is_file():
+        raise InputError([Problem(shown, "is not a file", expected="a YAML file")])
     try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise InputError([_too_large(path, shown, size)])
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError([Problem(shown, "file not found")]) from None
     except UnicodeDecodeError as exc:
         raise InputError([Problem(shown, f"not valid UTF-8 text ({exc.reason})")]) from None
+    except OSError as exc:
+        raise InputError([Problem(shown, f"cannot be read ({exc.strerror})")]) from None
     try:
+        problems = _bounds(text, shown)
+        if problems:
+            raise InputError(problems)
         return yaml.load(text, Loader=_LOADER), yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark else None
         reason = getattr(exc, "problem", None) or str(exc)
         raise InputError([Problem(shown, f"malformed YAML: {reason}", row=row)]) from None
+
+
+def _too_large(path: Path, shown: str, size: int) -> Problem:
+    # Named by its longest line and the top-level key it is under: read a piece at a time,
+    # and no further than the first hundred times the limit.
+    longest, row, key, current = 0, None, None, None
+    number, length = 1, 0
+    with path.open("rb") as stream:
+        for piece in iter(lambda: stream.readline(MAX_YAML_BYTES), b""):
+            if length == 0 and piece[:1].isalpha():
+                current = piece.split(b":", 1)[0].decode("utf-8", "replace").strip()
+            length += len(piece)
+            if length > longest:
+                longest, row, key = length, number, current
+            if piece.endswith(b"\n"):
+                number, length = number + 1, 0
+            if stream.tell() > 100 * MAX_YAML_BYTES:
+                break
+    message = f"is {size / 1e6:,.1f} MB, more than plan.yaml may be"
+    return Problem(shown, message, row, key, expected=f"at most {MAX_YAML_BYTES / 1e6:g} MB")
+
+
+@dataclass
+class _Open:
+    """A mapping or list being parsed: where it is, and what it has held so far."""
+
+    mapping: bool
+    path: tuple[str, ...]
+    keys: dict[str, int] = field(default_factory=dict)  # key -> its row
+    at_key: bool = True  # in a mapping, the next node is a key
+    key: str = ""
+    items: int = 0
+
+
+def _bounds(text: str, shown: str) -> list[Problem]:
+    """Aliases, duplicate keys, deep nesting and long values, found from the parser's events.
+
+    The events come before anything is built, so an alias bomb or a 20,000-deep list is
+    refused before it takes memory or recursion.
+    """
+    problems: list[Problem] = []
+    stack: list[_Open] = []
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.CollectionEndEvent):
+            stack.pop()
+        if not isinstance(event, yaml.NodeEvent):
+            continue
+        row = event.start_mark.line + 1
+        path = _place(stack, event, row, shown, problems)
+        column = ".".join(path) or None
+        if isinstance(event, yaml.AliasEvent):
+            message = f"uses the YAML alias *{event.anchor}: write the value out in full"
+            return [Problem(shown, message, row, column, expected="no anchors (&) or aliases (*)")]
+        if isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_TEXT_CHARS:
+            message = f"is {len(event.value):,} characters long"
+            expected = f"at most {MAX_TEXT_CHARS:,} characters"
+            problems.append(Problem(shown, message, row, column, event.value, expected))
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) >= MAX_YAML_DEPTH:
+                message = f"is nested more than {MAX_YAML_DEPTH} levels deep"
+                return [Problem(shown, message, row, column, expected="plan.yaml's structure")]
+            stack.append(_Open(isinstance(event, yaml.MappingStartEvent), path))
+    return problems
+
+
+def _place(
+    stack: list[_Open], event: yaml.NodeEvent, row: int, shown: str, problems: list[Problem]
+) -> tuple[str, ...]:
+    """The key path of the node ``event`` starts; a mapping's repeated key is a problem."""
+    if not stack:
+        return ()
+    parent = stack[-1]
+    if not parent.mapping:
+        parent.items += 1
+        return (*parent.path, str(parent.items - 1))
+    if not parent.at_key:
+        parent.at_key = True
+        return (*parent.path, parent.key)
+    parent.at_key = False
+    parent.key = str(event.value) if isinstance(event, yaml.ScalarEvent) else "?"
+    if parent.key in parent.keys:
+        message = f"key '{parent.key}' appears twice, on rows {parent.keys[parent.key]} and {row}"
+        column = ".".join((*parent.path, parent.key))
+        problems.append(Problem(shown, message, row, column, expected="each key once"))
+    parent.keys.setdefault(parent.key, row)
+    return (*parent.path, parent.key)
 
 
 def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
@@ -335,6 +443,9 @@ def load_plan(
     InputError
         With one problem per missing key, wrong type or unknown key.
     """
+    problem = slug_problem(slug, "authority")
+    if problem:  # never a path: nothing outside params/ is read
+        raise InputError([problem])
     path = params_dir / slug / "plan.yaml"
     shown = shown or f"params/{slug}/plan.yaml"
     data, tree = read_yaml(path, shown)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from dataclasses import replace
 
 from yjnb import reuse
 from yjnb.budget import (
@@ -22,8 +21,7 @@ from yjnb.budget import (
 )
 from yjnb.config import PlanConfig
 from yjnb.content import long_date, percent, risk_rating
-from yjnb.errors import InputError, Problem
-from yjnb.load import LocalData, NationalData, load_local
+from yjnb.load import LocalData, load_local
 from yjnb.narrative import NOT_AVAILABLE
 from yjnb.paths import Workspace
 from yjnb.plan_content import vocabulary
@@ -216,7 +214,7 @@ def authority_placeholders(workspace: Workspace, slug: str) -> dict[str, tuple[s
 
     config = load_plan(workspace.params_dir, slug)
     national = load_national(workspace.data_dir)
-    local = load_local(workspace.data_dir, slug, national)
+    local = load_local(workspace.data_dir, slug, national, config)
     comparison = compare_authority(config, national)
     values = placeholder_values(config, national, comparison) | content_values(config, local)
     meanings = describe() | content_names(config, local)
@@ -238,59 +236,3 @@ def narrative_names(workspace: Workspace, slug: str, config: PlanConfig) -> dict
     own = [a for a in agencies if a and a.casefold() != "total"]
     names = budget_names([*STANDARD_AGENCIES, *own])
     return names | STRUCTURED_NAMES
-
-
-def content_problems(
-    workspace: Workspace, slug: str, config: PlanConfig, national: NationalData
-) -> list[Problem]:
-    """What the structured sections would report when built, for ``yjnb validate``.
-
-    Stated figures that disagree with computed ones, national priority areas not addressed,
-    content not yet recorded, pound amounts typed into narrative. Empty if the local inputs
-    cannot be read (the loader's own checks report why).
-    """
-    from yjnb import budget, content, dashboard, development
-    from yjnb.plan import Plan
-    from yjnb.typed_figures import check_narrative_figures
-
-    class Checking(Plan):
-        """A plan that only collects warnings: nothing is displayed."""
-
-        def warn(self, problem: Problem) -> None:
-            problem = replace(problem, severity="warning")
-            if problem not in self.warnings:
-                self.warnings.append(problem)
-
-    try:
-        local = load_local(workspace.data_dir, slug, national)
-    except InputError:
-        return []
-    checks = {
-        "01_introduction": [content.local_context_table],
-        "02_governance": [content.board_members_table],
-        "03_progress": [
-            content.progress_table,
-            dashboard.first_time_entrants_table,
-            dashboard.reoffending_table,
-            dashboard.need_by_group_table,
-        ],
-        "05_risks": [content.risk_register_table],
-        "06_child_first": [content.child_first_table],
-        "07_resources": [budget.budget_table, budget.contributions_table],
-        "08_board_development": [development.board_development_table],
-        "09_workforce": [development.staffing_table, development.training_table],
-        "10_evidence": [development.evidence_table],
-        "11_priorities": [
-            development.local_priorities_table,
-            development.national_priorities_table,
-        ],
-        "13_service_development": [development.objectives_table],
-        "14_sign_off": [development.sign_off_table],
-    }
-    plan = Checking(slug, config, workspace, national, local)
-    for section in config.plan_sections():
-        for build in checks.get(section.id, []):
-            build(plan)
-    if any(s.id == "07_resources" for s in config.plan_sections()):
-        check_narrative_figures(plan)
-    return plan.warnings

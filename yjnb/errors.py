@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+# A value quoted in a message is cut to this many characters: enough to find it, never
+# megabytes of text.
+EXCERPT = 80
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -21,7 +25,13 @@ class Problem:
     column: str | None = None
     value: str | None = None
     expected: str | None = None
-    severity: str = "error"  # "error" or "warning"
+    # "error": refused; "warning": a data-quality problem, built with a note (fails
+    # --strict); "note": a check that could not be made, said so (never fails a build)
+    severity: str = "error"
+
+    def __post_init__(self) -> None:
+        if self.value is not None:
+            object.__setattr__(self, "value", excerpt(self.value))
 
     def __str__(self) -> str:
         where = self.file
@@ -36,6 +46,14 @@ class Problem:
         elif self.expected:
             text += f" (expected {self.expected})"
         return text
+
+
+def excerpt(value: object) -> str:
+    """``value`` as text, cut to :data:`EXCERPT` characters with its full length said."""
+    text = str(value)
+    if len(text) <= EXCERPT:
+        return text
+    return f"{text[: EXCERPT - 20]}... ({len(text):,} characters)"
 
 
 class InputError(Exception):

@@ -167,6 +167,11 @@ def _execute_in_kernel(
 # --- publishing one authority --------------------------------------------------------------
 
 
+def cannot_write(exc: OSError) -> str:
+    """Why an output could not be written, in a line: which path, and what the system said."""
+    return f"cannot write {exc.filename}: {exc.strerror}; what was published before is untouched"
+
+
 def publish_job(
     job: Any, timings: dict[str, float], workspace: Workspace, build: dict[str, str]
 ) -> None:

@@ -14,13 +14,20 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from yjnb import reuse
 from yjnb.errors import InputError, Problem, display_path
 from yjnb.kpi_checks import check_kpi_rows, is_total, is_total_text
-from yjnb.periods import is_financial_year
+from yjnb.periods import (
+    is_financial_year,
+    is_quarter,
+    parse_financial_year,
+    parse_quarter,
+    previous_financial_years,
+)
 from yjnb.schemas import (
     AREA_GROUP_TYPES,
     AREA_TYPES,
@@ -34,6 +41,8 @@ from yjnb.schemas import (
     KPI_COHORTS,
     KPI_MEASURES,
     LOCAL_FILES,
+    MAX_CELL_CHARS,
+    MAX_CSV_BYTES,
     MEASURES,
     NATIONAL_FILES,
     RATE_MAXIMA,
@@ -44,9 +53,18 @@ from yjnb.schemas import (
     numbers,
 )
 
+if TYPE_CHECKING:
+    from yjnb.config import PlanConfig
+
 NOT_UTF8 = "contains characters that are not UTF-8"
 _AREA_CODE = "a code from areas.csv"
 _SAVE_AS_UTF8 = "text saved as UTF-8 (in Excel: Save As, then 'CSV UTF-8')"
+# The first bytes of files that are often renamed .csv.
+_NOT_CSV = {
+    b"PK\x03\x04": "an Excel workbook (.xlsx) or another zip file renamed .csv",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "an Excel 97-2003 workbook (.xls) renamed .csv",
+    b"%PDF": "a PDF document renamed .csv",
+}
 
 
 @dataclass(frozen=True)
@@ -92,11 +110,23 @@ def _read_records(
     if not path.is_file():
         return None, False, [Problem(shown, "file not found", expected=f"a file {spec.name}")]
     try:
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            message = f"is {size / 1e6:,.1f} MB, more than any return this size can be"
+            return (
+                None,
+                False,
+                [Problem(shown, message, expected=f"at most {MAX_CSV_BYTES / 1e6:g} MB")],
+            )
         raw = path.read_bytes()
     except OSError as err:
         return None, False, [Problem(shown, f"cannot be read ({err.strerror})")]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         message = "is saved as UTF-16 ('Unicode text'), not as CSV in UTF-8"
+        return None, False, [Problem(shown, message, expected=_SAVE_AS_UTF8)]
+    kind = next((k for signature, k in _NOT_CSV.items() if raw.startswith(signature)), None)
+    if kind or b"\0" in raw:
+        message = f"is {kind or 'not a text file (it holds NUL bytes)'}, not CSV"
         return None, False, [Problem(shown, message, expected=_SAVE_AS_UTF8)]
     try:
         text, utf8 = raw.decode("utf-8-sig"), True
@@ -112,6 +142,9 @@ def _read_records(
     except csv.Error as err:
         expected = "values separated by commas, with every opening quote closed"
         message = f"is not valid CSV ({err})"
+        if "field limit" in str(err):  # the csv module's own bound, far above ours
+            message = f"has a value of more than {csv.field_size_limit():,} characters"
+            expected = f"at most {MAX_CELL_CHARS:,} characters in a cell"
         return None, False, [Problem(shown, message, len(records) + 1, None, None, expected)]
     return records, utf8, []
 
@@ -168,6 +201,10 @@ def _read_cells(
         cells = [cell.strip() for cell in record]
         if not any(cells):
             continue  # blank lines and rows of empty cells are spreadsheet leftovers
+        too_long = _long_cells(cells, number, header, spec, shown)
+        if too_long:  # reported, and read as blank so that no other message quotes them
+            problems += too_long
+            cells = [cell if len(cell) <= MAX_CELL_CHARS else "" for cell in cells]
         if len(cells) > width and not any(cells[width:]):
             cells = cells[:width]
         if len(cells) == width:
@@ -189,6 +226,21 @@ def _read_cells(
         expected = "at least one row below the header"
         problems.append(Problem(shown, message, None, None, None, expected, "warning"))
     return cells, problems
+
+
+def _long_cells(
+    cells: list[str], number: int, header: list[str], spec: FileSpec, shown: str
+) -> list[Problem]:
+    problems = []
+    for position, cell in enumerate(cells):
+        if len(cell) <= MAX_CELL_CHARS:
+            continue
+        name = header[position] if position < len(header) else None
+        private = name in spec.column_names and spec.column(name).private
+        message = f"is {len(cell):,} characters long" + (" (value withheld)" if private else "")
+        expected = f"at most {MAX_CELL_CHARS:,} characters"
+        problems.append(Problem(shown, message, number, name, None if private else cell, expected))
+    return problems
 
 
 def _encoding_problems(
@@ -230,7 +282,9 @@ def _flag(
 def _duplicates(cells: pd.DataFrame, spec: FileSpec, shown: str) -> list[Problem]:
     if not spec.key or not _given(cells, *spec.key):
         return []
-    keys = cells[list(spec.key)].dropna()
+    # A blank in a required key column is reported as blank; in an optional one it is a value.
+    required = [c for c in spec.key if spec.column(c).required]
+    keys = cells[list(spec.key)].dropna(subset=required).fillna("")
     keys = keys[keys.duplicated(keep=False)]
     named = ", ".join(spec.key)
     private = any(spec.column(c).private for c in spec.key)
@@ -307,6 +361,9 @@ def _check_counts(cells: pd.DataFrame, shown: str, codes: set[str] | None) -> li
     fractional = cells["measure"].isin(COUNT_MEASURES) & (value % 1 > 0)
     expected = "a whole number (the measure is a count)"
     problems += _flag(cells, fractional, "value", shown, "is not a whole number", expected)
+    empty = (cells["measure"] == "population_10_17") & (value == 0)
+    message = "is a population of zero, which no rate can be taken of"
+    problems += _flag(cells, empty, "value", shown, message, "more than zero")
     for measure, maximum in RATE_MAXIMA.items():
         too_high = (cells["measure"] == measure) & (value > maximum)
         message = f"is above the highest possible {measure}"
@@ -427,10 +484,11 @@ def _check_file(
     """Read one file and return its cells with every problem in it, in row order."""
     shown = display_path(path, root)
     cells, problems = _read_cells(path, spec, shown, required)
-    if cells is None:
-        return None, problems
-    # A cell whose bytes were not UTF-8 is reported once, not again for what it became.
-    garbled = {(p.row, p.column) for p in problems if p.message.startswith(NOT_UTF8)}
+    if cells is None or len(cells) == 0:  # no rows: said so by the reader
+        return cells, problems
+    # A cell the reader could not take (not UTF-8, too long) is reported once, not again
+    # for what it became.
+    garbled = {(p.row, p.column) for p in problems if p.row and p.column}
     later = check_cells(cells, spec, shown) + _duplicates(cells, spec, shown)
     later += extra(cells, shown) if extra else []
     problems += [p for p in later if (p.row, p.column) not in garbled]
@@ -531,7 +589,41 @@ _LOCAL_CHECKS: dict[str, _Extra] = {
 }
 
 
-def _local(data_dir: Path, slug: str) -> tuple[dict[str, pd.DataFrame | None], list[Problem]]:
+def _check_kpi_periods(cells: pd.DataFrame, shown: str, config: PlanConfig) -> list[Problem]:
+    # The appendix reports the year before the plan's: a later quarter would be dropped.
+    if "period" not in cells.columns:
+        return []
+    reported = previous_financial_years(config.year, 1)[0]
+    end = parse_financial_year(reported)[1]
+    later = cells["period"].map(
+        lambda q: is_quarter(q) and parse_quarter(q)[0] > end, na_action="ignore"
+    )
+    message = f"is after {reported}, the year a plan for {config.year} reports"
+    expected = f"a quarter of {reported} or before (plan.yaml's year is {config.year})"
+    return _flag(cells, later, "period", shown, message, expected)
+
+
+def _check_board_partners(cells: pd.DataFrame, shown: str, config: PlanConfig) -> list[Problem]:
+    # Attendance is of the board's partners; one not on plan.yaml's board is likely misnamed.
+    if config.board is None or not config.board.members or "partner" not in cells.columns:
+        return []
+    members = {m.partner or m.organisation for m in config.board.members}
+    stranger = cells["partner"].notna() & ~cells["partner"].isin(members)
+    message = "is not a member of the board in plan.yaml"
+    expected = "a board member's organisation, or the partner it names, in plan.yaml"
+    return _flag(cells, stranger, "partner", shown, message, expected, "warning")
+
+
+# Checks that need plan.yaml: made when the loader is given it.
+_PLAN_CHECKS: dict[str, Callable[[pd.DataFrame, str, PlanConfig], list[Problem]]] = {
+    "kpis": _check_kpi_periods,
+    "board_attendance": _check_board_partners,
+}
+
+
+def _local(
+    data_dir: Path, slug: str, config: PlanConfig | None = None
+) -> tuple[dict[str, pd.DataFrame | None], list[Problem]]:
     data_dir = Path(data_dir)
     folder = data_dir / "local" / slug
     if not folder.is_dir():
@@ -548,6 +640,10 @@ def _local(data_dir: Path, slug: str) -> tuple[dict[str, pd.DataFrame | None], l
         cells[name], found = _check_file(
             path, spec, data_dir.parent, required, _LOCAL_CHECKS.get(name)
         )
+        if cells[name] is not None and len(cells[name]) == 0 and not required:
+            cells[name] = None  # a header alone is a file with nothing in it
+        if cells[name] is not None and config is not None and name in _PLAN_CHECKS:
+            found += _PLAN_CHECKS[name](cells[name], display_path(path, data_dir.parent), config)
         problems += found
     if cells["cohort"] is not None and cells["population"] is None:
         shown = display_path(folder / LOCAL_FILES["population"].name, data_dir.parent)
@@ -562,7 +658,12 @@ def _local(data_dir: Path, slug: str) -> tuple[dict[str, pd.DataFrame | None], l
     return cells, problems
 
 
-def check_local(data_dir: Path, slug: str, national: NationalData | None = None) -> list[Problem]:
+def check_local(
+    data_dir: Path,
+    slug: str,
+    national: NationalData | None = None,
+    config: PlanConfig | None = None,
+) -> list[Problem]:
     """Every problem in data/local/<slug>/, without raising.
 
     Parameters
@@ -574,17 +675,25 @@ def check_local(data_dir: Path, slug: str, national: NationalData | None = None)
     national
         Accepted so callers can pass what they hold; no local file refers to national
         data, so the checks do not need it.
+    config
+        The authority's plan.yaml: when given, kpis.csv's periods are checked against its
+        year and board_attendance.csv's partners against its board.
 
     Returns
     -------
     list of Problem
         Errors and warnings, file by file in row order; empty if all is well.
     """
-    return _local(data_dir, slug)[1]
+    return _local(data_dir, slug, config)[1]
 
 
 @reuse.by_contents(lambda data_dir, slug, *_, **__: [Path(data_dir) / "local" / slug])
-def load_local(data_dir: Path, slug: str, national: NationalData | None = None) -> LocalData:
+def load_local(
+    data_dir: Path,
+    slug: str,
+    national: NationalData | None = None,
+    config: PlanConfig | None = None,
+) -> LocalData:
     """Read and validate one authority's returns; only kpis.csv is required.
 
     Parameters
@@ -595,6 +704,8 @@ def load_local(data_dir: Path, slug: str, national: NationalData | None = None) 
         The authority's folder name.
     national
         Accepted so callers can pass what they hold (see :func:`check_local`).
+    config
+        The authority's plan.yaml, for the checks that need it (see :func:`check_local`).
 
     Returns
     -------
@@ -608,7 +719,7 @@ def load_local(data_dir: Path, slug: str, national: NationalData | None = None) 
     InputError
         Carrying every problem found, if any is an error.
     """
-    cells, problems = _local(data_dir, slug)
+    cells, problems = _local(data_dir, slug, config)
     warnings = _errors_raise(problems)
     folder = Path(data_dir) / "local" / slug
     frames = {
@@ -628,4 +739,5 @@ def _tidy_budget(budget: pd.DataFrame) -> pd.DataFrame:
     # Totals are derived, never taken from the file: a supplied total that disagrees was
     # reported, and the computed one is what the tables show.
     budget = budget[~_is_total_row(budget["agency"])].reset_index(drop=True)
-    return budget.assign(total=budget[list(BUDGET_MONEY_COLUMNS)].sum(axis=1, min_count=0))
+    amounts = budget[list(BUDGET_MONEY_COLUMNS)].fillna(0.0)  # a blank amount is nothing
+    return budget.assign(**amounts, total=amounts.sum(axis=1))

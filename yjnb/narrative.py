@@ -19,6 +19,8 @@ from yjnb.errors import InputError, Problem
 PLACEHOLDER_RE = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}")
 MISSING_NOTE = "Narrative to be written"
 NOT_AVAILABLE = "not available"  # the value of a placeholder the inputs give no figure for
+# A section's narrative is a few pages; this bounds what one file can make a page carry.
+MAX_NARRATIVE_BYTES = 1_000_000
 
 
 def _markdown() -> MarkdownIt:
@@ -111,17 +113,39 @@ def render_narrative(
     -------
     tuple of (html, found)
     """
-    if not path.exists():
+    text = read_narrative(path, shown)
+    if text is None:
         note = (
             f'<div class="yjnb-missing" role="note"><strong>{MISSING_NOTE}.</strong> '
             f"Add it in {html.escape(shown)}.</div>"
         )
         return note, False
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(shown, f"not valid UTF-8 text ({exc.reason})")]) from None
     body = render_markdown(fill_placeholders(text, values, shown))
     for problem in unfilled_placeholders(text, values, shown) if warn else ():
         warn(problem)
     return body, True
+
+
+def read_narrative(path: Path, shown: str) -> str | None:
+    """The text of a narrative file; None if there is none.
+
+    Raises
+    ------
+    InputError
+        If it is not a file, is larger than :data:`MAX_NARRATIVE_BYTES` or not UTF-8 text.
+    """
+    if not path.exists():
+        return None
+    try:
+        if not path.is_file():
+            raise InputError([Problem(shown, "is not a file", expected="a markdown file")])
+        size = path.stat().st_size
+        if size > MAX_NARRATIVE_BYTES:
+            message = f"is {size / 1e6:,.1f} MB, more than a section's narrative may be"
+            limit = f"at most {MAX_NARRATIVE_BYTES / 1e6:g} MB"
+            raise InputError([Problem(shown, message, expected=limit)])
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(shown, f"not valid UTF-8 text ({exc.reason})")]) from None
+    except OSError as exc:
+        raise InputError([Problem(shown, f"cannot be read ({exc.strerror})")]) from None

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from yjnb.errors import Problem
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
+
+# An authority's slug names its folders under params/, data/local/ and outputs/<year>/.
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+MAX_SLUG_CHARS = 60
+# Names outputs/<year>/ uses for itself: an authority so named would collide with them.
+RESERVED_SLUGS = ("tables", "index")
 
 
 @dataclass(frozen=True)
@@ -55,3 +64,24 @@ class Workspace:
             except ValueError:
                 continue
         return str(path)
+
+
+def slug_problem(slug: str, source: str) -> Problem | None:
+    """What is wrong with an authority's slug, or None; ``source`` is where it was given.
+
+    A slug is lower-case words joined by hyphens (so never a path, never hidden), at most
+    :data:`MAX_SLUG_CHARS` long, and not one of :data:`RESERVED_SLUGS`.
+    """
+    expected = "lower-case words joined by hyphens, e.g. 'sefton'"
+    if not SLUG_RE.match(slug):
+        message = "is not an authority's slug (its folder name under params/)"
+        return Problem(source, message, value=slug, expected=expected)
+    if len(slug) > MAX_SLUG_CHARS:
+        message = f"is {len(slug)} characters long"
+        return Problem(source, message, value=slug, expected=f"at most {MAX_SLUG_CHARS}")
+    if slug in RESERVED_SLUGS:
+        message = "is a name the outputs use for themselves"
+        return Problem(
+            source, message, value=slug, expected="any name but " + ", ".join(RESERVED_SLUGS)
+        )
+    return None

@@ -8,7 +8,8 @@ execution serves both the board and the public pages.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -147,7 +148,8 @@ class Plan:
         """Record a warning and emit it for the build's manifest (never into the HTML)."""
         if problem in self.warnings:
             return
-        problem = Problem(**{**problem.__dict__, "severity": "warning"})
+        if problem.severity == "error":  # built after all: a note on the page, not a refusal
+            problem = Problem(**{**problem.__dict__, "severity": "warning"})
         self.warnings.append(problem)
         payload = {k: v for k, v in problem.__dict__.items() if v is not None}
         _display({WARNING_MIME: payload, "text/plain": f"Warning: {problem}"}, {})
@@ -213,6 +215,27 @@ def _display(data: dict[str, Any], metadata: dict[str, Any]) -> None:
     display(data, metadata=metadata, raw=True)
 
 
+@contextmanager
+def warnings_only() -> Iterator[list[Problem]]:
+    """Inside the block, plans display nothing: the warnings they record are collected.
+
+    Everything a section shows is still made, for every profile, so what would fail in a
+    build fails here too (``yjnb validate`` runs each section's code this way).
+    """
+    global _display
+    warnings: list[Problem] = []
+
+    def keep(data: dict[str, Any], _metadata: dict[str, Any]) -> None:
+        if WARNING_MIME in data:
+            warnings.append(Problem(**data[WARNING_MIME]))
+
+    shown, _display = _display, keep
+    try:
+        yield warnings
+    finally:
+        _display = shown
+
+
 def open_plan(
     authority: str,
     year: str | None = None,
@@ -242,7 +265,7 @@ def open_plan(
     problems = check_plan_codes(config, national, authority)
     if problems:
         raise InputError(problems)
-    local = load_local(workspace.data_dir, authority, national)
+    local = load_local(workspace.data_dir, authority, national, config)
     plan = Plan(authority, config, workspace, national, local, tuple(profiles))
     for problem in national.warnings + local.warnings:
         plan.warn(problem)

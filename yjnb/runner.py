@@ -38,6 +38,7 @@ from yjnb.execute import (
     START_ATTEMPTS,
     START_BACKOFF,
     SectionFailed,
+    cannot_write,
     execute_section,
 )
 from yjnb.paths import PACKAGE_DIR, Workspace
@@ -276,11 +277,15 @@ def _plan(
         if not force and _unchanged(workspace, slug, config, sections, parameters, build):
             summary.reused.append(slug)
             continue
+        year_dir = workspace.output_dir / config.year
+        try:
+            year_dir.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".staging-{slug}-", dir=year_dir))
+        except OSError as exc:
+            summary.failures.append(Failure(slug, "outputs", "", cannot_write(exc)))
+            continue
         if not jobs and on_first_job:
             on_first_job()
-        year_dir = workspace.output_dir / config.year
-        year_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".staging-{slug}-", dir=year_dir))
         (staging / "notebooks").mkdir()
         jobs.append(Job(slug, config, sections, staging, parameters, profiles))
 
@@ -301,6 +306,7 @@ class _StrictChecks:
         found = self.national_problems + check_authority(
             self.workspace, slug, self.year, self.national, strict=True
         )
+        found = [p for p in found if p.severity != "note"]
         if not found:
             return None
         lines = "\n".join(f"    {p.severity}: {p}" for p in found)
@@ -474,7 +480,11 @@ def run(
             if planned or _index_outdated(year_dir):
                 from yjnb.publish import write_index
 
-                write_index(year_dir, year_label)
+                try:
+                    write_index(year_dir, year_label)
+                except OSError as exc:
+                    summary.index_failures.append(f"index for {year_label}: {cannot_write(exc)}")
+                    continue
             summary.index_pages.append(year_dir / "index.html")
     summary.seconds = time.perf_counter() - started
     return summary

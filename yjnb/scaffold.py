@@ -2,34 +2,24 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 
 from yjnb.config import default_sections
 from yjnb.errors import InputError, Problem
-from yjnb.paths import TEMPLATES_DIR, Workspace
+from yjnb.paths import TEMPLATES_DIR, Workspace, slug_problem
 from yjnb.periods import previous_financial_years
 from yjnb.plan_content import vocabulary
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 KPI_HEADER = "period,kpi,cohort,measure,category,count\n"
 
 
 def scaffold(workspace: Workspace, slug: str) -> list[Path]:
     """Create params/SLUG and data/local/SLUG; refuse to overwrite anything."""
-    if not SLUG_RE.match(slug):
-        raise InputError(
-            [
-                Problem(
-                    "yjnb new",
-                    "slug must be lower-case words joined by hyphens",
-                    value=slug,
-                    expected="e.g. 'sefton'",
-                )
-            ]
-        )
+    problem = slug_problem(slug, "yjnb new")
+    if problem:
+        raise InputError([problem])
     params = workspace.params_dir / slug
     local = workspace.data_dir / "local" / slug
     for folder in (params, local):

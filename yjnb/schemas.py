@@ -127,6 +127,14 @@ BUDGET_TOTAL_AGENCY = "Total"
 BUDGET_TOLERANCE = 1.0  # pounds: allows components and totals each rounded to the pound
 COHORT_AGES: tuple[int, int] = (10, 17)
 
+# Bounds on what any input may hold: far beyond any real service's figures, but finite, so
+# that every figure converts, sums and prints exactly, and no file takes minutes to read.
+MAX_CSV_BYTES = 50_000_000
+MAX_CELL_CHARS = 2_000
+MAX_COUNT = 1_000_000  # children, partner places or responses in one return
+MAX_POUNDS = 1_000_000_000  # one agency's contribution to one service in one year
+MAX_FIGURE = 100_000_000  # a published national figure (England has 5.9 million aged 10-17)
+
 # --- cell rules --------------------------------------------------------------------------
 
 
@@ -169,6 +177,19 @@ IS_NUMBER = Rule(
 )
 NOT_NEGATIVE = Rule(lambda s: ~(numbers(s) < 0), "is negative", "zero or more")
 WHOLE = Rule(lambda s: ~(numbers(s) % 1 > 0), "is not a whole number", "a whole number")
+IN_PENCE = Rule(
+    lambda s: ~((numbers(s) * 100 - (numbers(s) * 100).round()).abs() > 1e-6),
+    "is not in pounds and pence",
+    "an amount with at most two decimal places",
+)
+NOT_ZERO = Rule(lambda s: ~(numbers(s) == 0), "is zero", "more than zero")
+
+
+def at_most(limit: float) -> Rule:
+    """Rule: the number is no more than ``limit``."""
+    return Rule(lambda s: ~(numbers(s) > limit), "is implausibly large", f"no more than {limit:,}")
+
+
 IS_DATE = Rule(
     lambda s: iso_dates(s).notna(),
     "is not a date written YYYY-MM-DD",
@@ -238,11 +259,12 @@ def _col(name: str, *rules: Rule, expected: str = "", **kw) -> ColumnSpec:
 
 
 def _count(name: str) -> ColumnSpec:
-    return _col(name, IS_NUMBER, NOT_NEGATIVE, WHOLE, expected=_COUNT, kind="integer")
+    rules = (IS_NUMBER, NOT_NEGATIVE, WHOLE, at_most(MAX_COUNT))
+    return _col(name, *rules, expected=_COUNT, kind="integer")
 
 
 def _money(name: str, **kw) -> ColumnSpec:
-    rules = (IS_NUMBER, NOT_NEGATIVE)
+    rules = (IS_NUMBER, NOT_NEGATIVE, IN_PENCE, at_most(MAX_POUNDS))
     return _col(name, *rules, expected=_MONEY, kind="number", required=False, **kw)
 
 
@@ -260,7 +282,7 @@ def _optional(name: str, expected: str, *rules: Rule, **kw) -> ColumnSpec:
 
 
 _COUNT = "a count: a whole number, zero or more"
-_MONEY = "an amount in pounds, zero or more, or blank"
+_MONEY = "an amount in pounds, zero or more, or blank for none"
 _AREA = "an area code from areas.csv"
 _ALL_COUNT_MEASURES = COUNT_MEASURES + RATE_MEASURES
 AT_LEAST_ONE = Rule(lambda s: ~(numbers(s) < 1), "is below 1", "1 or more")
@@ -300,7 +322,14 @@ COUNTS = FileSpec(
         _col("measure", one_of(_ALL_COUNT_MEASURES, "measure")),
         _date("period_start"),
         _date("period_end"),
-        _col("value", IS_NUMBER, NOT_NEGATIVE, expected="a number, zero or more", kind="number"),
+        _col(
+            "value",
+            IS_NUMBER,
+            NOT_NEGATIVE,
+            at_most(MAX_FIGURE),
+            expected="a number, zero or more",
+            kind="number",
+        ),
         _col("source", expected="where the figure was published"),
     ),
     key=("area_code", "measure", "period_start", "period_end"),
@@ -351,6 +380,7 @@ COHORT = FileSpec(
             for name in ("sex", "ethnicity", "send", "care_status", "offence_group")
         ),
     ),
+    key=("child_ref", "disposal_type", "disposal_start", "disposal_end"),
 )
 POPULATION = FileSpec(
     "population.csv",
@@ -361,7 +391,9 @@ POPULATION = FileSpec(
             "population",
             IS_NUMBER,
             NOT_NEGATIVE,
-            expected="a number of children, zero or more",
+            NOT_ZERO,
+            at_most(MAX_FIGURE),
+            expected="a number of children, more than zero (leave out a group with none)",
             kind="number",
         ),
     ),

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from yjnb.budget import agency_key, budget_years, money, rows_for, whose
-from yjnb.errors import Problem
+from yjnb.errors import InputError, Problem
+from yjnb.narrative import read_narrative
 from yjnb.plan_content import vocabulary
 from yjnb.schemas import BUDGET_MONEY_COLUMNS, BUDGET_TOLERANCE
 
@@ -40,16 +41,20 @@ def check_narrative_figures(plan: Plan) -> None:
     current = rows_for(plan.local, year)
     for section in plan.sections:
         path = plan.workspace.params_dir / plan.slug / "narrative" / f"{section}.md"
-        if path.exists():
-            shown = f"params/{plan.slug}/narrative/{section}.md"
-            for problem in typed_figure_problems(path, shown, current):
-                plan.warn(problem)
+        shown = f"params/{plan.slug}/narrative/{section}.md"
+        for problem in typed_figure_problems(path, shown, current):
+            plan.warn(problem)
 
 
 def typed_figure_problems(path: Path, shown: str, current: pd.DataFrame) -> list[Problem]:
     """Problems with the pound amounts typed into one narrative file (see above)."""
+    try:
+        text = read_narrative(path, shown)
+    except InputError:
+        return []  # an unreadable file is an error of its own, reported by its section
+    if text is None:
+        return []
     problems = []
-    text = path.read_text(encoding="utf-8")
     for number, line in enumerate(text.splitlines(), start=1):
         for sentence in re.split(r"(?<=[.!?])\s+", PLACEHOLDER_RE.sub("", line)):
             named = [a for a in _agencies_named(sentence) if a in current.index]

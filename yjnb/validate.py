@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from yjnb.config import PlanConfig, load_plan
-from yjnb.errors import InputError, Problem
+from yjnb.errors import InputError, Problem, excerpt
 from yjnb.load import NationalData, check_local, check_national, load_national
-from yjnb.narrative import unknown_placeholders
-from yjnb.paths import Workspace
+from yjnb.narrative import read_narrative, unknown_placeholders
+from yjnb.paths import Workspace, slug_problem
 from yjnb.placeholders import describe
+
+# The areas a plan can be for: a council, or a youth justice service covering several.
+PLAN_AREAS = ("la", "yjs")
 
 
 def check_plan_codes(config: PlanConfig, national: NationalData, slug: str) -> list[Problem]:
@@ -15,6 +21,18 @@ def check_plan_codes(config: PlanConfig, national: NationalData, slug: str) -> l
     shown = f"params/{slug}/plan.yaml"
     known = set(national.areas["code"])
     problems = []
+    if config.area_code in known and national.area(config.area_code)["type"] not in PLAN_AREAS:
+        area = national.area(config.area_code)
+        problems.append(
+            Problem(
+                shown,
+                f"is the code of {area['name']}, an area of type {area['type']}",
+                column="area_code",
+                value=config.area_code,
+                expected="the code of a local authority or youth justice service "
+                f"(type {' or '.join(PLAN_AREAS)} in areas.csv)",
+            )
+        )
     if config.area_code not in known:
         problems.append(
             Problem(
@@ -50,14 +68,14 @@ def check_narrative(
     for section in config.plan_sections():
         path = workspace.params_dir / slug / "narrative" / f"{section.id}.md"
         shown = f"params/{slug}/narrative/{section.id}.md"
-        if not path.exists():
+        try:
+            text = read_narrative(path, shown)
+        except InputError as exc:
+            problems += exc.problems
+            continue
+        if text is None:
             severity = "error" if strict else "warning"
             problems.append(Problem(shown, "narrative file missing", severity=severity))
-            continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            problems.append(Problem(shown, f"not valid UTF-8 text ({exc.reason})"))
             continue
         problems += unknown_placeholders(text, names, shown)
     return problems
@@ -73,22 +91,32 @@ def check_authority(
     """Every problem with one authority's plan, narrative and local data.
 
     ``national`` is the loaded national data, or None if it could not be loaded (then the
-    checks that need it are left out: its own problems say why).
+    checks that need it are left out: its own problems say why). An authority whose inputs
+    all load is rehearsed (:func:`rehearse`), so that a build cannot fail on its inputs.
     """
-    from yjnb.content_figures import content_problems
-
-    problems = []
+    problem = slug_problem(slug, "authority")
+    if problem:  # never a path: nothing outside params/ and data/local/ is read
+        return [problem]
+    found = []
     try:
         config = load_plan(workspace.params_dir, slug, overrides={"year": year})
     except InputError as exc:
-        problems += exc.problems
+        found += exc.problems
         config = None
+    if config is not None and national is not None:
+        found += check_plan_codes(config, national, slug)
+    found += check_local(workspace.data_dir, slug, national, config)
+    loads = national is not None and not any(p.severity == "error" for p in found)
     if config is not None:
-        problems += check_narrative(workspace, slug, config, strict)
-        if national is not None:
-            codes = check_plan_codes(config, national, slug)
-            problems += codes or content_problems(workspace, slug, config, national)
-    return problems + check_local(workspace.data_dir, slug, national)
+        found += check_narrative(workspace, slug, config, strict)
+    if loads:
+        reported = {(p.file, p.row, p.column) for p in found if p.severity == "error"}
+        found += [
+            p
+            for p in dict.fromkeys(rehearse(workspace, slug, year))
+            if p not in found and (p.file, p.row, p.column) not in reported
+        ]
+    return found
 
 
 def national_problems(workspace: Workspace) -> tuple[list[Problem], NationalData | None]:
@@ -102,8 +130,68 @@ def national_problems(workspace: Workspace) -> tuple[list[Problem], NationalData
 def validate(
     workspace: Workspace, slugs: list[str], year: str | None = None, strict: bool = False
 ) -> list[Problem]:
-    """Every problem found in the national data and each authority's inputs."""
+    """Every problem found in the national data and each authority's inputs.
+
+    An authority whose inputs all load is then rehearsed (:func:`rehearse`): every check a
+    build makes is made, so a build cannot fail on an input that passed.
+    """
     problems, national = national_problems(workspace)
     for slug in slugs:
         problems += check_authority(workspace, slug, year, national, strict)
     return problems
+
+
+def rehearse(workspace: Workspace, slug: str, year: str | None = None) -> list[Problem]:
+    """Run the code of each of an authority's section notebooks as a build does, showing nothing.
+
+    Each notebook runs in a fresh namespace with the parameters a build gives it, for every
+    profile; inputs are read once (:mod:`yjnb.reuse`). What a build would record as a data
+    note, or stop on, is returned instead.
+
+    Returns
+    -------
+    list of Problem
+        The warnings each section records, the problems it is refused with, and an error
+        for a section that fails for any other reason.
+    """
+    from yjnb import reuse
+    from yjnb.config import PROFILES
+    from yjnb.plan import warnings_only
+
+    config = load_plan(workspace.params_dir, slug, overrides={"year": year})
+    parameters = {
+        "authority": slug,
+        "year": config.year,
+        "profiles": list(PROFILES),
+        "params_dir": str(workspace.params_dir),
+        "data_dir": str(workspace.data_dir),
+    }
+    problems: list[Problem] = []
+    reuse.remember()
+    try:
+        for section in config.plan_sections():
+            notebook = workspace.notebooks_dir / f"{section.id}.ipynb"
+            with warnings_only() as warnings:
+                try:
+                    _run_code(notebook, parameters)
+                except InputError as exc:
+                    problems += exc.problems
+                except Exception as exc:  # noqa: BLE001 - a build would stop here: say why
+                    message = f"cannot be built: {type(exc).__name__}: {excerpt(exc)}"
+                    problems.append(Problem(f"notebooks/{section.id}.ipynb", message))
+            problems += warnings
+    finally:
+        reuse.forget()
+    return problems
+
+
+def _run_code(notebook: Path, parameters: dict[str, Any]) -> None:
+    # As papermill does: the parameters cell runs, then the build's parameters replace its own.
+    import nbformat
+
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type == "code":
+            exec(compile(cell.source, str(notebook), "exec"), namespace)  # noqa: S102
+            if "parameters" in cell.metadata.get("tags", []):
+                namespace.update(parameters)

@@ -37,7 +37,13 @@ from pathlib import Path
 from typing import Any
 
 from yjnb import execute
-from yjnb.execute import SectionFailed, StartFailed, execute_section, publish_job
+from yjnb.execute import (
+    SectionFailed,
+    StartFailed,
+    cannot_write,
+    execute_section,
+    publish_job,
+)
 from yjnb.paths import PACKAGE_DIR, Workspace
 
 PRELOAD = (
@@ -294,6 +300,9 @@ def _authority_process(conn: Connection, task: AuthorityTask) -> None:
         return
     try:
         publish_job(job, timings, task.workspace, task.build)
+    except OSError as exc:  # a full or read-only disk: said in a line, not a traceback
+        conn.send(("failed", Failure(job.slug, "publishing", "", cannot_write(exc))))
+        return
     except Exception as exc:
         traceback.print_exc()
         conn.send(("failed", Failure(job.slug, "publishing", "", f"{type(exc).__name__}: {exc}")))
@@ -340,10 +349,10 @@ def _warm_authority(task: AuthorityTask) -> None:
     job, workspace = task.job, task.workspace
     try:
         national = load_national(workspace.data_dir)
-        local = load_local(workspace.data_dir, job.slug, national)
         config = load_plan(
             workspace.params_dir, job.slug, overrides={"year": job.parameters["year"]}
         )
+        local = load_local(workspace.data_dir, job.slug, national, config)
         comparison = compare_authority(config, national)
         content_values(config, local)  # what narrative placeholders quote
         placeholder_values(config, national, comparison)
@@ -447,6 +456,8 @@ def _index_process(writer: Connection, task: IndexTask) -> None:
 
     try:
         path = write_index(task.year_dir, task.year)
+    except OSError as exc:  # a full or read-only disk: said in a line, not a traceback
+        writer.send(("index-failed", task.year, cannot_write(exc)))
     except Exception as exc:
         traceback.print_exc()
         writer.send(("index-failed", task.year, f"{type(exc).__name__}: {exc}"))
