@@ -200,3 +200,40 @@ def test_checks_not_made_for_the_same_reason_are_one_warning_listing_the_periods
         "2023-04-01 to 2024-03-31 (60) is not checked against its 2 member areas: 1 of them has "
         "no figure (Cumberland)"
     ]
+
+
+# --- a plan reports on the years before it -----------------------------------------------
+
+
+def test_a_plan_shows_no_figure_for_a_period_ending_in_its_own_year_or_later():
+    # Warwickshire's plan for 2019-20 (seed 003) quotes 2018-19 figures: bundled national
+    # data runs to calendar 2024, whose figures it must not show.
+    from yjnb.comparisons import indicators_table, population_table
+    from yjnb.load import load_national
+    from yjnb.paths import PROJECT_ROOT
+    from yjnb.placeholders import placeholder_values
+    from yjnb.shares import share_of_area_table
+
+    data = load_national(PROJECT_ROOT / "data")
+    config = PlanConfig(name="Warwickshire YJS", area_code="E10000031", year="2019-20")
+    comparison = compare_authority(config, data)
+    ends = pd.to_datetime(comparison.table["period_end"])
+    assert ends.max() < pd.Timestamp("2019-04-01") and not comparison.table.empty
+    assert set(indicators_table(comparison).data["indicator"]) == {"fte_rate", "custody_rate"}
+    fte = comparison_table(comparison, "fte_rate")
+    assert fte.caption.endswith(", 2018")
+    note = "periods ending on or after 1 April 2019, when the plan year 2019-20 began"
+    assert any(note in n for n in fte.notes)
+    # The custody rate of 2018-19 ends on 31 March 2019: shown, with no note (none left out).
+    custody = comparison_table(comparison, "custody_rate")
+    assert custody.caption.endswith(", 2018-19") and not any(note in n for n in custody.notes)
+    trend = trends.trend_chart(comparison, "fte_rate")
+    assert trend.title.endswith("2016 to 2018") and any(note in n for n in trend.data.notes)
+    values = placeholder_values(config, data, comparison)
+    assert (values["fte_rate.latest"], values["fte_rate.latest_period"]) == ("156", "2018")
+    assert values["population_10_17"] == "not available"  # mid-2020: after the plan began
+    population = population_table(comparison, data)
+    assert population.view.empty and note in population.empty
+    share = share_of_area_table(comparison, data).data
+    assert share.empty or (pd.to_datetime(share["period_end"]) < "2019-04-01").all()
+    assert not [w for w in comparison.warnings if "2024-01-01" in w.message]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from yjnb.comparisons import plan_start, reported
 from yjnb.config import key_line
 from yjnb.errors import Problem
 from yjnb.periods import period_label
@@ -162,7 +163,8 @@ def local_context_table(plan: Plan) -> Table:
     rows = []
     published = counts[
         (counts["area_code"] == plan.config.area_code) & (counts["measure"] == "population_10_17")
-    ].sort_values("period_end")
+    ]
+    published = reported(published, plan_start(plan.config)).sort_values("period_end")
     pub_value = None
     if not published.empty:
         latest = published.iloc[-1]

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import yaml
 
+from yjnb.comparisons import plan_start, reported
 from yjnb.paths import PACKAGE_DIR
 from yjnb.periods import parse_financial_year, parse_quarter, period_label
 from yjnb.schemas import COHORT_PARTS, EXCLUSIVE_MEASURES, MEASURE_BASES
@@ -281,6 +282,7 @@ def population_10_17(plan: Plan) -> tuple[float, str] | None:
     rows = counts[
         (counts["area_code"] == plan.config.area_code) & (counts["measure"] == "population_10_17")
     ]
+    rows = reported(rows, plan_start(plan.config))
     if not rows.empty:
         year = kpi_periods(plan.local.kpis, plan.config.year).year
         end = pd.Timestamp(parse_financial_year(year)[1])

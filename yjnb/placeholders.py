@@ -5,13 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from yjnb import reuse
-from yjnb.comparisons import Comparison, published_decimals, ranking, shown_value
+from yjnb.comparisons import Comparison, published_decimals, ranking, reported, shown_value
 from yjnb.config import PlanConfig
 from yjnb.indicators import INDICATORS, SMALL_COUNT, compare, format_limit, format_value
 from yjnb.load import NationalData
+from yjnb.narrative import NOT_AVAILABLE
 from yjnb.periods import period_label
 
-NOT_AVAILABLE = "not available"
 CLASSES = ("lower", "similar", "higher")
 
 # name suffix -> what it means (listed by `yjnb placeholders`)
@@ -43,7 +43,7 @@ def placeholder_values(
     values = {
         "authority_name": config.name,
         "plan_year": config.year,
-        "population_10_17": _population(config.area_code, national),
+        "population_10_17": _population(config.area_code, national, comparison),
     }
     for key in INDICATORS:
         for field, value in _indicator_values(key, comparison).items():
@@ -64,9 +64,10 @@ def describe() -> dict[str, str]:
     return names
 
 
-def _population(code: str, national: NationalData) -> str:
+def _population(code: str, national: NationalData, comparison: Comparison) -> str:
     counts = national.counts
     rows = counts[(counts["area_code"] == code) & (counts["measure"] == "population_10_17")]
+    rows = reported(rows, comparison.until)
     if rows.empty:
         return NOT_AVAILABLE
     return f"{rows.sort_values('period_end').iloc[-1]['value']:,.0f}"

@@ -85,7 +85,7 @@ class Plan:
         self._section(section_id)
         path = self.workspace.params_dir / self.slug / "narrative" / f"{section_id}.md"
         shown = f"params/{self.slug}/narrative/{section_id}.md"
-        body, found = render_narrative(path, self.values, shown)
+        body, found = render_narrative(path, self.values, shown, self.warn)
         if not found:
             self.warn(Problem(shown, "narrative file missing: the section shows a placeholder"))
         if "narrative" in self.config.illustrative:

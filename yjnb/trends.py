@@ -23,8 +23,8 @@ from yjnb.comparisons import (
     Comparison,
     comparison_table,
     import_hint,
+    left_out_notes,
     methods_note,
-    older_note,
     published_decimals,
     ranking,
     shown_value,
@@ -77,7 +77,7 @@ def trend_chart(comparison: Comparison, indicator: str) -> Chart | Table:
             f"({_figures(comparison, indicator, rows)}), so there is no trend to draw. "
             f"To add other years' published figures, {import_hint(indicator)}."
         )
-        older = "".join(" " + note for note in older_note(comparison, indicator))
+        older = "".join(" " + note for note in left_out_notes(comparison, indicator))
         return _empty(chart_id, title, sentence + older, rows)
     position = dict(zip(periods["period_end"], range(len(labels)), strict=True))
     focus, other = palette("focus")
@@ -300,7 +300,7 @@ def _trend_table(comparison, indicator, rows, periods, labels, chart_id, title) 
         notes=(
             f"Unit: {INDICATORS[indicator].unit}. —: not in yjnb's national data.",
             *([methods_note(indicator)] if rows["ci_lower"].notna().any() else []),
-            *older_note(comparison, indicator),
+            *left_out_notes(comparison, indicator),
         ),
         source="; ".join(sorted(set(rows["source"].dropna()) - {""})),
         highlight=tuple(c == comparison.authority_code for c in order),
