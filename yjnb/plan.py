@@ -152,7 +152,10 @@ class Plan:
             problem = Problem(**{**problem.__dict__, "severity": "warning"})
         self.warnings.append(problem)
         payload = {k: v for k, v in problem.__dict__.items() if v is not None}
-        _display({WARNING_MIME: payload, "text/plain": f"Warning: {problem}"}, {})
+        _display(
+            {WARNING_MIME: payload, "text/plain": f"{problem.severity.capitalize()}: {problem}"},
+            {},
+        )
 
     # -- helpers ----------------------------------------------------------------------------
     def _section(self, section_id: str) -> Section:
