@@ -106,9 +106,22 @@ def test_figures_older_than_five_years_before_the_plan_are_left_out():
     table = comparison_table(comparison, "custody_rate")
     text = unescape(table.to_html())
     assert "0.31" not in text and "2018-19" not in text
-    assert "Figures for periods ending before 1 April 2019 are left out" in text
-    for chart in (trends.trend_chart, trends.comparison_chart):
-        assert isinstance(chart(comparison, "custody_rate"), Table)
+    assert (
+        "Figures for periods ending before 1 April 2019 are left out: the plan looks back 5 "
+        "years." in text
+    )
+    assert "plan.yaml" not in text  # the page is read by the public, not by the analyst
+    # said once, by the table: no chart and no second sentence below it
+    assert trends.trend_chart(comparison, "custody_rate") is None
+    assert trends.comparison_chart(comparison, "custody_rate") is None
+    # how to add the figures is for the analyst (data notes, validate), not for the page
+    assert "yjnb import" not in text
+    notes = [p for p in comparison.warnings if p.message.startswith("Custody rate: no figure")]
+    assert [(p.severity, p.message) for p in notes] == [
+        ("note", "Custody rate: no figure since April 2019 for any area compared. To add the "
+         "published figures, import the YJB local-level Outcome table with "
+         "`yjnb import yjb FILE`.")
+    ]  # fmt: skip
     # asked for, they come back
     longer = compare_authority(CONFIG.model_copy(update={"history_years": 6}), data)
     assert comparison_table(longer, "custody_rate").view.set_index("Area").loc[
@@ -135,11 +148,17 @@ def test_one_point_charts_are_replaced_by_a_sentence():
 
 
 def test_missing_figures_say_not_in_yjnbs_data_and_how_to_import():
-    table = comparison_table(compare_authority(CONFIG, national()), "custody_rate")
+    comparison = compare_authority(CONFIG, national())
+    table = comparison_table(comparison, "custody_rate")
     row = table.view.set_index("Area").loc["England"]
     assert row["Custody rate (per 1,000 children aged 10-17)"] == "Not in yjnb's data"
     assert not any("Not published" in str(v) for v in table.view.to_numpy().ravel())
-    assert any("`yjnb import yjb FILE`" in note for note in table.notes)
+    assert any("Not in yjnb's data: the national statistics" in note for note in table.notes)
+    # how to import is said to the analyst, in a note naming the areas, not on the page
+    assert not any("yjnb import" in note for note in table.notes)
+    hints = [p.message for p in comparison.warnings if "`yjnb import yjb FILE`" in p.message]
+    assert len(hints) == 1 and hints[0].startswith("Custody rate: no figure since April 2019 for")
+    assert "England" in hints[0] and "Westmorland and Furness" not in hints[0]
 
 
 # --- small numbers and intervals -----------------------------------------------------------

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from yjnb import reuse
+from yjnb.aggregates import COUNTS_FILE
 from yjnb.config import PlanConfig
 from yjnb.errors import Problem
 from yjnb.indicators import (
@@ -242,10 +243,34 @@ def compare_authority(config: PlanConfig, national: NationalData) -> Comparison:
     ).reset_index(drop=True)
     name = national.area(config.area_code)["name"]
     names = {code: national.area(code)["name"] for code in roles}
+    notes = [_import_note(table, indicator, names, since) for indicator in INDICATORS]
     return Comparison(
-        config.area_code, name, roles, table, list(result.warnings), names, since, older,
+        config.area_code, name, roles, table,
+        list(result.warnings) + [n for n in notes if n is not None], names, since, older,
         until, newer,
     )  # fmt: skip
+
+
+def _import_note(
+    table: pd.DataFrame, indicator: str, names: dict[str, str], since: str
+) -> Problem | None:
+    """The areas with no figure for an indicator, and how to add the published figures.
+
+    For the analyst (data notes, manifest, validate), not the page: a note, as the data are
+    not wrong, only incomplete.
+    """
+    with_figure = set(table.loc[(table["indicator"] == indicator) & table["value"].notna(),
+                                "area_code"])  # fmt: skip
+    missing = [name for code, name in names.items() if code not in with_figure]
+    if not missing:
+        return None
+    areas = "any area compared" if len(missing) == len(names) else ", ".join(missing)
+    when = f" since April {since[:4]}" if since else ""
+    message = (
+        f"{INDICATORS[indicator].label}: no figure{when} for {areas}. To add the published "
+        f"figures, {import_hint(indicator)}."
+    )
+    return Problem(COUNTS_FILE, message, column="value", severity="note")
 
 
 def _indicators_in(counts: pd.DataFrame) -> frozenset[str]:
@@ -333,9 +358,9 @@ def comparison_table(comparison: Comparison, indicator: str) -> Table:
     if absent:
         notes.append(f"Not in yjnb's national data for this period: {', '.join(absent)}.")
     if rows["basis"].eq(NOT_IN_DATA).any() or absent:
-        notes.append("Not in yjnb's data: data/national/counts.csv has no figure for the area "
-                     "and period, and none can be summed from its member areas. To add the "
-                     f"published figures, {import_hint(indicator)}.")  # fmt: skip
+        notes.append("Not in yjnb's data: the national statistics this plan is built from have "
+                     "no figure for the area and period, and none can be summed from its member "
+                     "areas.")  # fmt: skip
     notes += [
         f"{name}: {basis}."
         for name, basis in zip(rows["area_name"], rows["basis"], strict=True)
@@ -383,8 +408,8 @@ def left_out_notes(comparison: Comparison, indicator: str) -> list[str]:
     notes = []
     if indicator in comparison.older:
         notes.append(
-            f"Figures for periods ending before 1 April {comparison.since[:4]} are left out "
-            "as older than the plan's history (plan.yaml `history_years`)."
+            f"Figures for periods ending before 1 April {comparison.since[:4]} are left out: "
+            f"the plan looks back {int(comparison.until[:4]) - int(comparison.since[:4])} years."
         )
     if indicator in comparison.newer:
         notes.append(newer_note(comparison))
@@ -405,8 +430,7 @@ def no_figures_text(comparison: Comparison, indicator: str) -> str:
     older = "".join(" " + note for note in left_out_notes(comparison, indicator))
     return (
         f"no figures {since_text(comparison)} for {comparison.authority_name} or its "
-        f"comparators are in yjnb's national data.{older} To add the published figures, "
-        f"{import_hint(indicator)}."
+        f"comparators are in yjnb's national data.{older}"
     )
 
 

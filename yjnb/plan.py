@@ -92,8 +92,8 @@ class Plan:
             body = f'<p class="yjnb-flag-block">{ILLUSTRATIVE_TEXT}</p>{body}'
         self._emit(lambda _profile: {"text/html": f'<div class="yjnb-narrative">{body}</div>'})
 
-    def show(self, item: Shown | Sequence[Shown]) -> None:
-        """Display a table or chart, or several in order.
+    def show(self, item: Shown | Sequence[Shown] | None) -> None:
+        """Display a table or chart, or several in order; None shows nothing.
 
         Published national figures are the same in every profile. Figures from local counts
         of children (:class:`~yjnb.suppress.Protected`) are drawn for each profile: whole
@@ -101,6 +101,8 @@ class Plan:
         plan.yaml's ``suppression_threshold`` shown as [c]). A chart's data table is
         published with it, as tables/<id>.csv.
         """
+        if item is None:  # a chart with no figures at all: its table says so
+            return
         if isinstance(item, list | tuple):
             for one in item:
                 self.show(one)

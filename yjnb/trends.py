@@ -28,7 +28,6 @@ from yjnb.comparisons import (
     published_decimals,
     ranking,
     shown_value,
-    since_text,
 )
 from yjnb.indicators import INDICATORS, SMALL_COUNT, format_value
 from yjnb.periods import period_label
@@ -45,7 +44,7 @@ TREND_COLUMNS = [
 ]  # fmt: skip
 
 
-def trend_chart(comparison: Comparison, indicator: str) -> Chart | Table:
+def trend_chart(comparison: Comparison, indicator: str) -> Chart | Table | None:
     """The indicator over every published period: the authority against its comparators.
 
     Parameters
@@ -57,17 +56,16 @@ def trend_chart(comparison: Comparison, indicator: str) -> Chart | Table:
 
     Returns
     -------
-    Chart or Table
+    Chart, Table or None
         The chart, with its data as ``tables/trend_<indicator>.csv``; where the areas have
-        figures for fewer than two periods, a sentence stating them in place of the chart.
+        figures for fewer than two periods, a sentence stating them in place of the chart;
+        None where they have none (the indicator's table says so).
     """
     spec = INDICATORS[indicator]
     rows = _rows(comparison, indicator)
     chart_id = f"trend_{indicator}"
     if rows.empty:
-        when = since_text(comparison) or "every period"
-        caption = f"{spec.label}, {comparison.authority_name} and comparators, {when}"
-        return _empty(chart_id, caption, _nothing(comparison))
+        return None  # the indicator's table says there are no figures: said once
     periods = rows[["period_start", "period_end"]].drop_duplicates().sort_values("period_end")
     labels = [_label(a, b) for a, b in periods.itertuples(index=False)]
     if len(labels) < 2:
@@ -147,7 +145,7 @@ def trend_chart(comparison: Comparison, indicator: str) -> Chart | Table:
     return render(figure, chart_id, title, _trend_alt(comparison, indicator, rows, labels), data)
 
 
-def comparison_chart(comparison: Comparison, indicator: str) -> Chart | Table:
+def comparison_chart(comparison: Comparison, indicator: str) -> Chart | Table | None:
     """The latest period, every area ranked, each marked by its comparison with the authority.
 
     Parameters
@@ -159,10 +157,11 @@ def comparison_chart(comparison: Comparison, indicator: str) -> Chart | Table:
 
     Returns
     -------
-    Chart or Table
+    Chart, Table or None
         The chart, with the comparison table's data as ``tables/comparison_chart_<indicator>
         .csv``; where fewer than two areas have a figure for the period, a sentence stating
-        what there is in place of the chart. Figures for other periods are not ranked.
+        what there is in place of the chart; None where none has (the table says so). Figures
+        for other periods are not ranked.
     """
     spec = INDICATORS[indicator]
     table = comparison_table(comparison, indicator)
@@ -170,7 +169,7 @@ def comparison_chart(comparison: Comparison, indicator: str) -> Chart | Table:
     data = table.data[same].sort_values("value", kind="stable")
     chart_id = f"comparison_chart_{indicator}"
     if data.empty:
-        return _empty(chart_id, table.caption, _nothing(comparison))
+        return None  # the indicator's table says there are no figures: said once
     if len(data) < 2:
         period = _label(data["period_start"].iloc[0], data["period_end"].iloc[0])
         sentence = (
@@ -431,14 +430,6 @@ def _comparison_alt(comparison: Comparison, indicator: str, data: pd.DataFrame) 
             f"{SMALL_COUNT} events."
         )
     return " ".join(p for p in parts if p)
-
-
-def _nothing(comparison: Comparison) -> str:
-    """The sentence in place of a chart with no figures (the table above says how to add them)."""
-    return (
-        f"no chart: no figures {since_text(comparison)} for these areas are in yjnb's "
-        "national data."
-    )
 
 
 def _figures(comparison: Comparison, indicator: str, rows: pd.DataFrame) -> str:
