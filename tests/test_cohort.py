@@ -219,3 +219,43 @@ def test_sections_are_empty_without_their_files(workspace_factory):
     assert len(yjnb.kpi_section(plan, "victims")) == 2
     board_row = yjnb.kpi_headlines(plan).for_profile("board", 5).view
     assert not board_row["Key performance indicator"].str.startswith("KPI 8").any()
+
+
+def _with_unknowns(workspace_factory):
+    """W&F with one child of unknown ethnicity, one whose sex is blank, one 'Not known' type."""
+    ws = workspace_factory([WF])
+    path = ws["data"] / "local" / WF / "cohort.csv"
+    cohort = pd.read_csv(path, dtype=str)
+    latest = cohort.index[cohort["disposal_end"].str.startswith("2024-0")]
+    cohort.loc[latest[0], "ethnicity"] = "Unknown"
+    cohort.loc[latest[1], "sex"] = None
+    cohort.loc[latest[2], "disposal_type"] = "Not known"
+    cohort.to_csv(path, index=False)
+    return ws, yjnb.open_plan(WF, params_dir=ws["params"], data_dir=ws["data"])
+
+
+def test_unknown_groups_keep_their_names_in_public_in_every_table(workspace_factory):
+    _, plan = _with_unknowns(workspace_factory)
+    profile = cohort_profile(plan).for_profile("public", 5).view["Characteristic"]
+    ratios = disproportionality_table(plan).for_profile("public", 5).view["Group"]
+    for shown in (profile, ratios):
+        assert {"Ethnicity: Unknown", "Sex: Not recorded"} <= set(shown), list(shown)
+        assert not shown.str.contains("name not shown").any()
+
+
+def test_a_not_known_disposal_type_is_not_reported_as_unlisted(workspace_factory):
+    _, plan = _with_unknowns(workspace_factory)
+    cohort_profile(plan)
+    assert not [w for w in plan.warnings if w.column == "disposal_type"], plan.warnings
+    view = cohort_profile(plan).for_profile("board", 5).view["Characteristic"]
+    assert {"Type of disposal: Not known", "Tier of disposal: Other or not known"} <= set(view)
+
+
+def test_without_population_csv_one_note_says_it_is_absent(workspace_factory):
+    ws = workspace_factory([WF])
+    (ws["data"] / "local" / WF / "population.csv").unlink()
+    plan = yjnb.open_plan(WF, params_dir=ws["params"], data_dir=ws["data"])
+    disproportionality_table(plan)
+    notes = [w for w in plan.warnings if w.file.endswith("population.csv")]
+    assert len(notes) == 1, notes
+    assert "is absent" in notes[0].message and "relative rate index" in notes[0].message

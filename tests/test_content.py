@@ -447,6 +447,17 @@ dashboard:
 """
 
 
+def _without_dashboard(tmp_path, replacement=""):
+    """W&F with its dashboard block removed from plan.yaml, and ``replacement`` added."""
+    params = tmp_path / "params"
+    shutil.copytree(ROOT / "params" / WF, params / WF)
+    plan_yaml = params / WF / "plan.yaml"
+    text = plan_yaml.read_text(encoding="utf-8")
+    text = text[: text.index("dashboard:\n")] + text[text.index("\n# Section 5") :]
+    plan_yaml.write_text(text + replacement, encoding="utf-8")
+    return yjnb.plan.open_plan(WF, params_dir=params)
+
+
 def test_dashboard_small_counts_are_suppressed_in_public_and_faults_noted(tmp_path):
     from yjnb.sections.dashboard import (
         first_time_entrants_table,
@@ -454,14 +465,8 @@ def test_dashboard_small_counts_are_suppressed_in_public_and_faults_noted(tmp_pa
         reoffending_table,
     )
 
-    params = tmp_path / "params"
-    shutil.copytree(ROOT / "params" / WF, params / WF)
-    plan_yaml = params / WF / "plan.yaml"
-    text = plan_yaml.read_text(encoding="utf-8")
     # The seed's dashboard is replaced by one with small counts and wrong stated figures.
-    text = text[: text.index("dashboard:\n")] + text[text.index("\n# Section 5") :]
-    plan_yaml.write_text(text + DASHBOARD, encoding="utf-8")
-    plan = yjnb.plan.open_plan(WF, params_dir=params)
+    plan = _without_dashboard(tmp_path, DASHBOARD)
     fte = first_time_entrants_table(plan)
     board, public = fte.for_profile("board", 5), fte.for_profile("public", 5)
     assert board.view["Children"].tolist() == ["9", "3", "12"]
@@ -476,3 +481,69 @@ def test_dashboard_small_counts_are_suppressed_in_public_and_faults_noted(tmp_pa
     messages = [str(p) for p in plan.warnings if (p.column or "").startswith("dashboard")]
     assert any("stated total of first time entrants is 13" in m for m in messages)
     assert any("stated difference for All children is -4.5" in m for m in messages)
+
+
+def test_a_missing_dashboard_is_one_note_and_a_missing_list_names_itself(tmp_path):
+    from yjnb.sections.dashboard import (
+        first_time_entrants_table,
+        need_by_group_table,
+        reoffending_table,
+    )
+
+    tables = (first_time_entrants_table, reoffending_table, need_by_group_table)
+    plan = _without_dashboard(tmp_path / "none")
+    for table in tables:
+        assert table(plan).view.iloc[0, 0].startswith("Not yet recorded")
+    notes = [p for p in plan.warnings if (p.column or "").startswith("dashboard")]
+    assert [(p.column, p.message) for p in notes] == [
+        ("dashboard", "the dashboard not recorded: the section shows a placeholder")
+    ]
+    lines = DASHBOARD.splitlines(keepends=True)
+    start = lines.index("  reoffending:\n")
+    plan = _without_dashboard(tmp_path / "part", "".join(lines[:start] + lines[start + 2 :]))
+    for table in tables:
+        table(plan)
+    notes = [p for p in plan.warnings if (p.column or "") == "dashboard.reoffending"]
+    assert len(notes) == 1 and "the dashboard's reoffending not recorded" in notes[0].message
+
+
+@pytest.mark.parametrize("label", ["YJB", "YJB Good Practice Grant", "Youth Justice Board grant"])
+def test_the_grant_under_another_usual_label_is_the_youth_justice_board(workspace_factory, label):
+    ws = workspace_factory([WF])
+    path = ws["data"] / "local" / WF / "budget.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Youth Justice Board", label), encoding="utf-8"
+    )
+    plan = yjnb.plan.open_plan(WF, params_dir=ws["params"], data_dir=ws["data"])
+    values = content_values(plan.config, plan.local)
+    assert values["budget.youth_justice_board.total"] == "£401,233"
+    assert values["budget.youth_justice_board.share"] == "36.5%"
+
+
+def test_a_placeholder_with_no_figure_is_a_data_quality_note(tmp_path):
+    plan = open_bundled(WF, tmp_path)
+    narrative = tmp_path / "params" / WF / "narrative" / "07_resources.md"
+    narrative.write_text("Grant: {{ budget.total }}.\n\nChange: {{ budget.change }}.\n", "utf-8")
+    plan.narrative("07_resources")
+    notes = [p for p in plan.warnings if p.file.endswith("07_resources.md")]
+    assert [(p.row, p.value, p.severity) for p in notes] == [(3, "budget.change", "warning")]
+    assert "has no figure" in notes[0].message and "'not available'" in notes[0].message
+
+
+def test_a_plan_quotes_no_population_estimate_from_after_its_year_began(workspace_factory):
+    # The bundled 10-17 population is mid-2020: a 2024-25 plan quotes it, a 2019-20 plan not.
+    from yjnb.sections.kpis import population_10_17
+
+    plan = open_bundled(WF)
+    figures = content.local_context_table(plan).view.iloc[:, 0].tolist()
+    assert "Children aged 10 to 17 (2020, used for rates in this plan)" in figures
+    ws = workspace_factory([WF])
+    plan_yaml = ws["params"] / WF / "plan.yaml"
+    text = plan_yaml.read_text(encoding="utf-8").replace("\nyear: 2024-25", "\nyear: 2019-20")
+    plan_yaml.write_text(text, encoding="utf-8")
+    kpis = ws["data"] / "local" / WF / "kpis.csv"  # no KPI return before April 2023
+    kpis.write_text(kpis.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    plan = yjnb.plan.open_plan(WF, params_dir=ws["params"], data_dir=ws["data"])
+    figures = content.local_context_table(plan).view.iloc[:, 0].tolist()
+    assert not [f for f in figures if "2020" in f]
+    assert population_10_17(plan)[1] == "the population aged 10-17 in population.csv"

@@ -106,9 +106,22 @@ def test_figures_older_than_five_years_before_the_plan_are_left_out():
     table = comparison_table(comparison, "custody_rate")
     text = unescape(table.to_html())
     assert "0.31" not in text and "2018-19" not in text
-    assert "Figures for periods ending before 1 April 2019 are left out" in text
-    for chart in (trends.trend_chart, trends.comparison_chart):
-        assert isinstance(chart(comparison, "custody_rate"), Table)
+    assert (
+        "Figures for periods ending before 1 April 2019 are left out: the plan looks back 5 "
+        "years." in text
+    )
+    assert "plan.yaml" not in text  # the page is read by the public, not by the analyst
+    # said once, by the table: no chart and no second sentence below it
+    assert trends.trend_chart(comparison, "custody_rate") is None
+    assert trends.comparison_chart(comparison, "custody_rate") is None
+    # how to add the figures is for the analyst (data notes, validate), not for the page
+    assert "yjnb import" not in text
+    notes = [p for p in comparison.warnings if p.message.startswith("Custody rate: no figure")]
+    assert [(p.severity, p.message) for p in notes] == [
+        ("note", "Custody rate: no figure since April 2019 for any area compared. To add the "
+         "published figures, import the YJB local-level Outcome table with "
+         "`yjnb import yjb FILE`.")
+    ]  # fmt: skip
     # asked for, they come back
     longer = compare_authority(CONFIG.model_copy(update={"history_years": 6}), data)
     assert comparison_table(longer, "custody_rate").view.set_index("Area").loc[
@@ -135,11 +148,17 @@ def test_one_point_charts_are_replaced_by_a_sentence():
 
 
 def test_missing_figures_say_not_in_yjnbs_data_and_how_to_import():
-    table = comparison_table(compare_authority(CONFIG, national()), "custody_rate")
+    comparison = compare_authority(CONFIG, national())
+    table = comparison_table(comparison, "custody_rate")
     row = table.view.set_index("Area").loc["England"]
     assert row["Custody rate (per 1,000 children aged 10-17)"] == "Not in yjnb's data"
     assert not any("Not published" in str(v) for v in table.view.to_numpy().ravel())
-    assert any("`yjnb import yjb FILE`" in note for note in table.notes)
+    assert any("Not in yjnb's data: the national statistics" in note for note in table.notes)
+    # how to import is said to the analyst, in a note naming the areas, not on the page
+    assert not any("yjnb import" in note for note in table.notes)
+    hints = [p.message for p in comparison.warnings if "`yjnb import yjb FILE`" in p.message]
+    assert len(hints) == 1 and hints[0].startswith("Custody rate: no figure since April 2019 for")
+    assert "England" in hints[0] and "Westmorland and Furness" not in hints[0]
 
 
 # --- small numbers and intervals -----------------------------------------------------------
@@ -200,3 +219,40 @@ def test_checks_not_made_for_the_same_reason_are_one_warning_listing_the_periods
         "2023-04-01 to 2024-03-31 (60) is not checked against its 2 member areas: 1 of them has "
         "no figure (Cumberland)"
     ]
+
+
+# --- a plan reports on the years before it -----------------------------------------------
+
+
+def test_a_plan_shows_no_figure_for_a_period_ending_in_its_own_year_or_later():
+    # Warwickshire's plan for 2019-20 (seed 003) quotes 2018-19 figures: bundled national
+    # data runs to calendar 2024, whose figures it must not show.
+    from yjnb.inputs.load import load_national
+    from yjnb.narrative.placeholders import placeholder_values
+    from yjnb.paths import PROJECT_ROOT
+    from yjnb.sections.comparisons import indicators_table, population_table
+    from yjnb.sections.shares import share_of_area_table
+
+    data = load_national(PROJECT_ROOT / "data")
+    config = PlanConfig(name="Warwickshire YJS", area_code="E10000031", year="2019-20")
+    comparison = compare_authority(config, data)
+    ends = pd.to_datetime(comparison.table["period_end"])
+    assert ends.max() < pd.Timestamp("2019-04-01") and not comparison.table.empty
+    assert set(indicators_table(comparison).data["indicator"]) == {"fte_rate", "custody_rate"}
+    fte = comparison_table(comparison, "fte_rate")
+    assert fte.caption.endswith(", 2018")
+    note = "periods ending on or after 1 April 2019, when the plan year 2019-20 began"
+    assert any(note in n for n in fte.notes)
+    # The custody rate of 2018-19 ends on 31 March 2019: shown, with no note (none left out).
+    custody = comparison_table(comparison, "custody_rate")
+    assert custody.caption.endswith(", 2018-19") and not any(note in n for n in custody.notes)
+    trend = trends.trend_chart(comparison, "fte_rate")
+    assert trend.title.endswith("2016 to 2018") and any(note in n for n in trend.data.notes)
+    values = placeholder_values(config, data, comparison)
+    assert (values["fte_rate.latest"], values["fte_rate.latest_period"]) == ("156", "2018")
+    assert values["population_10_17"] == "not available"  # mid-2020: after the plan began
+    population = population_table(comparison, data)
+    assert population.view.empty and note in population.empty
+    share = share_of_area_table(comparison, data).data
+    assert share.empty or (pd.to_datetime(share["period_end"]) < "2019-04-01").all()
+    assert not [w for w in comparison.warnings if "2024-01-01" in w.message]

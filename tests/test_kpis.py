@@ -270,3 +270,25 @@ def test_board_attendance_not_recorded_is_a_place_not_attended(tmp_path):
     # Without any, there is no such row.
     plain = board_kpi_table(yjnb.open_plan(WF))
     assert "Not recorded" not in plain.view["Status"].tolist()
+
+
+@pytest.mark.parametrize(("year", "noted"), [("2019-20", False), ("2024-25", True)])
+def test_a_kpi_return_with_no_rows_is_said_once(workspace_factory, year, noted):
+    ws = workspace_factory([WF])
+    (ws["data"] / "local" / WF / "kpis.csv").write_text(
+        "period,kpi,cohort,measure,category,count\n", encoding="utf-8"
+    )
+    plan_yaml = ws["params"] / WF / "plan.yaml"
+    text = plan_yaml.read_text(encoding="utf-8")
+    plan_yaml.write_text(re.sub(r"(?m)^year: .*$", f"year: {year}", text), encoding="utf-8")
+    plan = yjnb.open_plan(WF, params_dir=ws["params"], data_dir=ws["data"])
+    before = f"{int(year[:4]) - 1}-{year[2:4]}"
+    headlines = kpi_headlines(plan)
+    assert isinstance(headlines, Table) and headlines.view.empty
+    assert f"no key performance indicator return was given for {before}" in headlines.empty
+    assert list(headlines.data.columns)[:6] == ["kpi", "cohort", "measure", "category", "figure",
+                                                "period"]  # fmt: skip
+    for kpi in KPIS:
+        assert yjnb.kpi_section(plan, kpi) == []
+    notes = [w for w in plan.warnings if w.file.endswith("kpis.csv")]
+    assert len(notes) == noted

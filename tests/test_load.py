@@ -226,6 +226,24 @@ def test_tolerates_spreadsheet_habits(tmp_path):
     assert load_local(data, SLUG).kpis["category"].iloc[0] == "Suitable"
 
 
+def test_kpis_csv_with_its_header_only_is_a_return_with_nothing_to_report(tmp_path):
+    # A plan for a year before the KPIs began (April 2023) has no KPI return to give.
+    data = write_inputs(
+        tmp_path, {f"local/{SLUG}/kpis.csv": "period,kpi,cohort,measure,category,count\n"}
+    )
+    assert check_local(data, SLUG) == []
+    assert load_local(data, SLUG).kpis.empty
+
+
+def test_a_cohort_without_population_csv_is_one_note_saying_the_file_is_absent(tmp_path):
+    data = write_inputs(tmp_path, {f"local/{SLUG}/population.csv": None})
+    (note,) = check_local(data, SLUG)
+    assert note.file.endswith("population.csv") and note.severity == "warning"
+    assert "is absent" in note.message and "disproportionality table" in note.message
+    without = write_inputs(tmp_path / "none", {POP: None, CO: None})
+    assert check_local(without, SLUG) == []
+
+
 def test_vocabularies():
     assert "suitability" in KPI_MEASURES["ete"]
     assert "open_to" not in EXCLUSIVE_MEASURES and "suitability" in EXCLUSIVE_MEASURES
@@ -258,9 +276,6 @@ CASES = {
     "missing file": Case(A, {A: None}, None, None, None, "file not found"),
     "missing kpis": Case(K, {K: None}, None, None, None, "file not found"),
     "empty file": Case(K, {K: ""}, None, None, None, "file is empty"),
-    "header only": Case(
-        K, {K: "period,kpi,cohort,measure,category,count\n"}, None, None, None, "has no data rows"
-    ),
     "header only, optional file": Case(
         BOARD,
         {BOARD: "meeting_date,partner,status\n"},

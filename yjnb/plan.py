@@ -85,15 +85,15 @@ class Plan:
         self._section(section_id)
         path = self.workspace.narrative_file(self.slug, section_id)
         shown = self.workspace.shown(path)
-        body, found = render_narrative(path, self.values, shown)
+        body, found = render_narrative(path, self.values, shown, self.warn)
         if not found:
             self.warn(Problem(shown, "narrative file missing: the section shows a placeholder"))
         if "narrative" in self.config.illustrative:
             body = f'<p class="yjnb-flag-block">{ILLUSTRATIVE_TEXT}</p>{body}'
         self._emit(lambda _profile: {"text/html": f'<div class="yjnb-narrative">{body}</div>'})
 
-    def show(self, item: Shown | Sequence[Shown]) -> None:
-        """Display a table or chart, or several in order.
+    def show(self, item: Shown | Sequence[Shown] | None) -> None:
+        """Display a table or chart, or several in order; None shows nothing.
 
         Published national figures are the same in every profile. Figures from local counts
         of children (:class:`~yjnb.present.suppress.Protected`) are drawn for each profile: whole
@@ -101,6 +101,8 @@ class Plan:
         plan.yaml's ``suppression_threshold`` shown as [c]). A chart's data table is
         published with it, as tables/<id>.csv.
         """
+        if item is None:  # a chart with no figures at all: its table says so
+            return
         if isinstance(item, list | tuple):
             for one in item:
                 self.show(one)
@@ -152,7 +154,10 @@ class Plan:
             problem = Problem(**{**problem.__dict__, "severity": "warning"})
         self.warnings.append(problem)
         payload = {k: v for k, v in problem.__dict__.items() if v is not None}
-        _display({WARNING_MIME: payload, "text/plain": f"Warning: {problem}"}, {})
+        _display(
+            {WARNING_MIME: payload, "text/plain": f"{problem.severity.capitalize()}: {problem}"},
+            {},
+        )
 
     # -- helpers ----------------------------------------------------------------------------
     def _section(self, section_id: str) -> Section:

@@ -159,7 +159,8 @@ def test_no_published_csv_cell_is_a_formula(hostile):
         f"{SLUG}/public/tables/audits.csv",
         f"{SLUG}/board/tables/board_attendance.csv",
         f"{SLUG}/public/tables/budget.csv",
-        "tables/services_indicators.csv",
+        # (services_indicators.csv is not written here: a 2024-25 plan has no national
+        # figure for Westmorland and Furness, which began in April 2023)
         "tables/services_kpis.csv",
     ],
 )

@@ -142,3 +142,29 @@ def test_index_passes_axe_in_the_browser(year_dir, open_page):
     assert results.violations_count == 0, results.generate_report()
     narrow = open_page(year_dir / "index.html", 320, 256)
     assert Axe().run(narrow, options=AXE_OPTIONS).violations_count == 0
+
+
+def test_each_figure_is_shown_exactly_as_the_plan_page_shows_it(tmp_path):
+    from yjnb.sections.comparisons import shown_value
+
+    def indicators(code, name, num, den, value, basis):
+        return HEADER.replace("role\n", "role,basis\n") + (
+            f"{code},{name},fte_rate,2024-01-01,2024-12-31,{num},{den},{value},{UNIT},,,"
+            f"authority,{basis}\n"
+        )
+
+    year = tmp_path / "2024-25"
+    # LAIT publishes Zeta's rate as 131: its indicators.csv holds 131.0, the page shows 131.
+    authority(year, "zeta", "Zeta Youth Justice Service", "E06000001", tables={
+        "indicators.csv": indicators("E06000001", "Zeta", "", "", "131.0", "published"),
+    })  # fmt: skip
+    authority(year, "alpha", "Alpha Youth Justice Service", "E06000002", tables={
+        "indicators.csv": indicators("E06000002", "Alpha", "60", "50000", "120.0", "computed"),
+    })  # fmt: skip
+    page = write_index(year, "2024-25").read_text(encoding="utf-8")
+    summary = {r[0]: r[1] for r in cell_rows(page, "services_indicators")}
+    assert summary["Zeta Youth Justice Service"] == shown_value("fte_rate", 131.0, "published")
+    assert summary["Zeta Youth Justice Service"] == "131"
+    assert summary["Alpha Youth Justice Service"] == "120.0"
+    ranked = {r[0]: r[2] for r in cell_rows(page, "latest_fte_rate")}
+    assert ranked["Zeta Youth Justice Service"] == "131"

@@ -219,12 +219,12 @@ def _read_cells(
     problems += found
     cells = frame[list(positions.values())].set_axis(list(positions), axis=1)
     cells = cells.mask(cells == "").astype("string")
-    if cells.empty and not any(p.row for p in problems):
-        message = "has no data rows" + ("" if required else ", so the tables using it are empty")
+    # A required file with its header only is a return with nothing to report (kpis.csv
+    # for a year before the KPIs began): its tables say so. An optional one is noted.
+    if cells.empty and not required and not any(p.row for p in problems):
+        message = "has no data rows, so the tables using it are empty"
         expected = "at least one row below the header"
-        problems.append(
-            Problem(shown, message, None, None, None, expected, "error" if required else "warning")
-        )
+        problems.append(Problem(shown, message, None, None, None, expected, "warning"))
     return cells, problems
 
 
@@ -645,6 +645,16 @@ def _local(
         if cells[name] is not None and config is not None and name in _PLAN_CHECKS:
             found += _PLAN_CHECKS[name](cells[name], display_path(path, data_dir.parent), config)
         problems += found
+    if cells["cohort"] is not None and cells["population"] is None:
+        shown = display_path(folder / LOCAL_FILES["population"].name, data_dir.parent)
+        message = (
+            "is absent, so the cohort is not compared with the area's children: with the "
+            "children aged 10 to 17 by ethnicity, sex, SEND and care status, the "
+            "disproportionality table gives each group's relative rate index"
+        )
+        problems.append(
+            Problem(shown, message, expected="the file (docs/inputs.md)", severity="warning")
+        )
     return cells, problems
 
 

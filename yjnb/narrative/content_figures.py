@@ -15,6 +15,7 @@ from yjnb.inputs.config import PlanConfig
 from yjnb.inputs.load import LocalData, load_local
 from yjnb.inputs.plan_content import vocabulary
 from yjnb.inputs.schemas import BUDGET_MONEY_COLUMNS
+from yjnb.narrative.markdown import NOT_AVAILABLE
 from yjnb.paths import Workspace
 from yjnb.sections.budget import (
     COLUMN_LABELS,
@@ -25,8 +26,6 @@ from yjnb.sections.budget import (
     rows_for,
 )
 from yjnb.sections.content import long_date, percent, risk_rating
-
-NOT_AVAILABLE = "not available"
 
 
 @reuse.by_identity
@@ -162,13 +161,16 @@ def budget_values(config: PlanConfig, local: LocalData) -> dict[str, str]:
             "budget.change": _signed(grand - was),
             "budget.change_percent": percent(grand - was, was),
         }
-    for agency, row in current.iterrows():
-        key = f"budget.{agency_key(agency)}"
-        for column in (*BUDGET_MONEY_COLUMNS, "total"):
+    money_columns = [*BUDGET_MONEY_COLUMNS, "total"]
+    lines = current[money_columns].groupby(agency_key, sort=False).sum()
+    was_lines = None if before is None else before[money_columns].groupby(agency_key).sum()
+    for name, row in lines.iterrows():
+        key = f"budget.{name}"
+        for column in money_columns:
             values[f"{key}.{column}"] = money(float(row[column]))
         values[f"{key}.share"] = percent(float(row["total"]), grand)
-        if before is not None and agency in before.index:
-            values[f"{key}.change"] = _signed(float(row["total"] - before.loc[agency, "total"]))
+        if was_lines is not None and name in was_lines.index:
+            values[f"{key}.change"] = _signed(float(row["total"] - was_lines.loc[name, "total"]))
     return values
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import html
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -26,6 +26,7 @@ from yjnb.errors import InputError, Problem
 
 PLACEHOLDER_RE = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}")
 MISSING_NOTE = "Narrative to be written"
+NOT_AVAILABLE = "not available"  # the value of a placeholder the inputs give no figure for
 # A section's narrative is a few pages; this bounds what one file can make a page carry.
 MAX_NARRATIVE_BYTES = 1_000_000
 # Image files narrative may show: media type, and how the file's first bytes start.
@@ -63,6 +64,24 @@ def unknown_placeholders(text: str, names: Collection[str], shown: str) -> list[
         for number, line in enumerate(text.splitlines(), start=1)
         for match in PLACEHOLDER_RE.finditer(line)
         if match[1] not in names
+    ]
+
+
+def unfilled_placeholders(text: str, values: Mapping[str, str], shown: str) -> list[Problem]:
+    """A warning, naming file and line, for every placeholder whose value is not available."""
+    return [
+        Problem(
+            shown,
+            f"placeholder '{{{{ {match[1]} }}}}' has no figure in the inputs, so the text "
+            f"reads '{NOT_AVAILABLE}'",
+            row=number,
+            value=match[1],
+            expected="a placeholder with a figure (`yjnb placeholders` lists the values)",
+            severity="warning",
+        )
+        for number, line in enumerate(text.splitlines(), start=1)
+        for match in PLACEHOLDER_RE.finditer(line)
+        if values.get(match[1]) == NOT_AVAILABLE
     ]
 
 
@@ -201,8 +220,15 @@ def _data_uri(src: str, source: Path | None) -> str:
     return f"data:{media};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def render_narrative(path: Path, values: Mapping[str, str], shown: str) -> tuple[str, bool]:
+def render_narrative(
+    path: Path,
+    values: Mapping[str, str],
+    shown: str,
+    warn: Callable[[Problem], None] | None = None,
+) -> tuple[str, bool]:
     """Render a narrative file; a missing file gives a marked placeholder.
+
+    ``warn`` is given each placeholder that has no figure (:func:`unfilled_placeholders`).
 
     Returns
     -------
@@ -215,7 +241,10 @@ def render_narrative(path: Path, values: Mapping[str, str], shown: str) -> tuple
             f"Add it in {html.escape(shown)}.</div>"
         )
         return note, False
-    return render_markdown(fill_placeholders(text, values, shown), source=path, shown=shown), True
+    body = render_markdown(fill_placeholders(text, values, shown), source=path, shown=shown)
+    for problem in unfilled_placeholders(text, values, shown) if warn else ():
+        warn(problem)
+    return body, True
 
 
 def read_narrative(path: Path, shown: str) -> str | None:

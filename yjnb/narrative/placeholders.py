@@ -8,10 +8,16 @@ from yjnb import reuse
 from yjnb.inputs.config import PlanConfig
 from yjnb.inputs.load import NationalData
 from yjnb.inputs.periods import period_label
-from yjnb.sections.comparisons import Comparison, published_decimals, ranking, shown_value
+from yjnb.narrative.markdown import NOT_AVAILABLE
+from yjnb.sections.comparisons import (
+    Comparison,
+    published_decimals,
+    ranking,
+    reported,
+    shown_value,
+)
 from yjnb.stats.indicators import INDICATORS, SMALL_COUNT, compare, format_limit, format_value
 
-NOT_AVAILABLE = "not available"
 CLASSES = ("lower", "similar", "higher")
 
 # name suffix -> what it means (listed by `yjnb placeholders`)
@@ -43,7 +49,7 @@ def placeholder_values(
     values = {
         "authority_name": config.name,
         "plan_year": config.year,
-        "population_10_17": _population(config.area_code, national),
+        "population_10_17": _population(config.area_code, national, comparison),
     }
     for key in INDICATORS:
         for field, value in _indicator_values(key, comparison).items():
@@ -64,9 +70,10 @@ def describe() -> dict[str, str]:
     return names
 
 
-def _population(code: str, national: NationalData) -> str:
+def _population(code: str, national: NationalData, comparison: Comparison) -> str:
     counts = national.counts
     rows = counts[(counts["area_code"] == code) & (counts["measure"] == "population_10_17")]
+    rows = reported(rows, comparison.until)
     if rows.empty:
         return NOT_AVAILABLE
     return f"{rows.sort_values('period_end').iloc[-1]['value']:,.0f}"

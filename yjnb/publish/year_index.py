@@ -24,8 +24,8 @@ from yjnb.inputs.periods import parse_quarter, period_label
 from yjnb.inputs.schemas import HEADLINE_CATEGORIES, KPIS
 from yjnb.paths import manifests
 from yjnb.present.tables import Table, restore_formula
-from yjnb.sections.comparisons import MEASURE_LABELS, interval_note
-from yjnb.stats.indicators import INDICATORS, format_limit, format_value
+from yjnb.sections.comparisons import MEASURE_LABELS, interval_note, shown_value
+from yjnb.stats.indicators import INDICATORS, format_limit
 from yjnb.symbols import NOT_AVAILABLE
 
 HEADLINE_INDICATORS = ("fte_rate", "reoffending_rate", "custody_rate")
@@ -109,7 +109,7 @@ def latest_indicators(built: list[Built]) -> pd.DataFrame:
             rows.append({"service": authority.name, "slug": authority.slug, **row})
         for row in _latest(filter(_is_nation, data), ("area_code", "indicator"), _period_end):
             nations.append({"service": row["area_name"], "slug": "", **row})
-    columns = ["service", "slug", *INDICATOR_FIELDS]
+    columns = ["service", "slug", *INDICATOR_FIELDS, "basis"]  # basis: how a value is shown
     frame = pd.DataFrame(rows, columns=columns)
     nation_frame = pd.DataFrame(nations, columns=columns)
     # The latest nation figure any service published, once per nation and indicator.
@@ -184,10 +184,15 @@ def _number(text: str) -> float | None:
         return None
 
 
-def _value(key: str, text: str) -> str:
-    """A figure as the plan pages show it; a symbol such as [c] as published."""
-    number = _number(text)
-    return format_value(key, number) if number is not None else (text or NOT_AVAILABLE)
+def _value(key: str, row: pd.Series) -> str:
+    """A figure exactly as the plan pages show it (a published 131 as 131, not 131.0).
+
+    A symbol such as [c] is shown as published.
+    """
+    number = _number(row["value"])
+    if number is None:
+        return row["value"] or NOT_AVAILABLE
+    return shown_value(key, number, row.get("basis") or "")
 
 
 def _interval(key: str, row: pd.Series) -> str:
@@ -243,7 +248,7 @@ def _indicator_summary(services: pd.DataFrame, nations: pd.DataFrame, keys: list
         for key in keys:
             found = services_first.get((name, key))
             short = INDICATORS[key].label
-            value = _value(key, found["value"]) if found is not None else NOT_AVAILABLE
+            value = _value(key, found) if found is not None else NOT_AVAILABLE
             row[_header(key)] = value
             row[f"{short}: 95% confidence interval"] = (
                 _interval(key, found) if found is not None else NOT_AVAILABLE
@@ -284,7 +289,7 @@ def _indicator_ranking(key: str, services: pd.DataFrame, nations: pd.DataFrame) 
         {
             "Service": both["service"],
             "Period": [_period(r) for _, r in both.iterrows()],
-            _header(key): [_value(key, v) for v in both["value"]],
+            _header(key): [_value(key, r) for _, r in both.iterrows()],
             "95% confidence interval": [_interval(key, r) for _, r in both.iterrows()],
             numerator: [_count(v) for v in both["numerator"]],
             denominator: [_count(v) for v in both["denominator"]],

@@ -49,9 +49,41 @@ def money(amount: float) -> str:
     return f"£{amount:,.0f}" if amount == round(amount) else f"£{amount:,.2f}"
 
 
+# Other labels plans give a standard agency's line, as placeholder names (agency_key): the
+# line "YJB" of Warwickshire's published table is the Youth Justice Board's grant.
+AGENCY_LABELS: dict[str, tuple[str, ...]] = {
+    "Youth Justice Board": (
+        "yjb",
+        "yjb_grant",
+        "youth_justice_board_grant",
+        "youth_justice_board_yjb",
+        "yjb_youth_justice_grant",
+        "youth_justice_grant",
+        "yjb_good_practice_grant",
+        "youth_justice_board_good_practice_grant",
+        "good_practice_grant",
+    ),
+}
+
+
+def _name(label: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", label.casefold()).strip("_")
+
+
+_STANDARD_NAMES = {
+    other: _name(agency) for agency, others in AGENCY_LABELS.items() for other in others
+}
+
+
 def agency_key(agency: str) -> str:
-    """A budget line's placeholder name: 'Police and Crime Commissioner' -> 'police_and_crime_commissioner'."""  # noqa: E501
-    return re.sub(r"[^a-z0-9]+", "_", agency.casefold()).strip("_")
+    """A budget line's placeholder name: 'Police and Crime Commissioner' -> 'police_and_crime_commissioner'.
+
+    A standard agency's other labels (:data:`AGENCY_LABELS`: "YJB", "YJB Good Practice Grant"...)
+    give its name: 'YJB' -> 'youth_justice_board'. Footnote markers are dropped ('* Welsh
+    Government' -> 'welsh_government').
+    """  # noqa: E501
+    name = _name(agency)
+    return _STANDARD_NAMES.get(name, name)
 
 
 def _budget_file(plan: Plan) -> str:

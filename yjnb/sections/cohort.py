@@ -25,6 +25,7 @@ import yaml
 
 from yjnb.errors import Problem
 from yjnb.inputs.periods import financial_year_label, parse_financial_year
+from yjnb.inputs.schemas import is_unknown
 from yjnb.paths import PACKAGE_DIR
 from yjnb.present.shown import NOT_REPORTED, change_words, percent, percent_text, with_percent
 from yjnb.present.suppress import SUPPRESSED, Cells, Counts, CountsBuilder, Protected
@@ -78,12 +79,13 @@ def shown_labels(frame: pd.DataFrame, characteristic: str, known: set[str]) -> d
     """Each group's label as shown.
 
     A label that is not known and all of whose counts are hidden may be free text about a
-    child: it is replaced by "Other group 1", "Other group 2"...
+    child: it is replaced by "Other group 1", "Other group 2"... An unknown category
+    ("Unknown", "Not known", "Not recorded") names no one and keeps its name.
     """
     mine = frame[frame["characteristic"] == characteristic]
     labels, unnamed = {}, 0
     for group, part in mine.groupby("group", sort=False):
-        if group in known or not part["suppressed"].all():
+        if group in known or is_unknown(group) or not part["suppressed"].all():
             labels[group] = group
         else:
             unnamed += 1
@@ -188,12 +190,16 @@ def average_age(cohort: pd.DataFrame, year: str) -> Decimal | None:
 
 
 def unlisted_disposal_types(plan: Plan) -> list[str]:
-    """Disposal types in cohort.csv that yjnb/cohort.yaml does not place in a tier."""
+    """Disposal types in cohort.csv that yjnb/cohort.yaml does not place in a tier.
+
+    An unknown category ("Not known", "Unknown", "Not recorded") is not reported: its tier
+    is shown as 'Other or not known', which is what it is.
+    """
     cohort = plan.local.cohort
     if cohort is None:
         return []
     types = cohort["disposal_type"].dropna()
-    return sorted(set(types) - set(disposal_tiers()))
+    return sorted({t for t in types if not is_unknown(t)} - set(disposal_tiers()))
 
 
 # --- tables ----------------------------------------------------------------------------------

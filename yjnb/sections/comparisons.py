@@ -10,8 +10,9 @@ from yjnb import reuse
 from yjnb.errors import Problem
 from yjnb.inputs.config import PlanConfig
 from yjnb.inputs.load import NationalData
-from yjnb.inputs.periods import period_label
+from yjnb.inputs.periods import financial_year_label, parse_financial_year, period_label
 from yjnb.present.tables import Table
+from yjnb.stats.aggregates import COUNTS_FILE
 from yjnb.stats.indicators import (
     INDICATORS,
     INTERVAL_METHODS,
@@ -88,6 +89,8 @@ class Comparison:
     names: dict[str, str] = field(default_factory=dict)  # area code -> name, every role
     since: str = ""  # ISO date: periods ending before it are left out
     older: frozenset[str] = frozenset()  # indicators with figures left out for their age
+    until: str = ""  # ISO date, the plan year's start: periods ending on or after it are left out
+    newer: frozenset[str] = frozenset()  # indicators with figures left out as too recent
 
     def latest(self, indicator: str) -> pd.DataFrame:
         """Rows for the indicator's latest period with a value for the authority.
@@ -184,6 +187,26 @@ def earliest_end(config: PlanConfig) -> str:
     return f"{int(config.year[:4]) - config.history_years}-04-01"
 
 
+def plan_start(config: PlanConfig) -> str:
+    """The ISO date the plan year begins: periods ending on or after it are left out.
+
+    A plan reports on the years before it: a 2024-25 plan, published by 30 June 2024, shows
+    financial year 2023-24 and calendar year 2023 at the latest, as Westmorland and Furness's
+    did; calendar year 2024 ends within the plan year, and was not yet published.
+    """
+    return parse_financial_year(config.year)[0].isoformat()
+
+
+def reported(frame: pd.DataFrame, until: str) -> pd.DataFrame:
+    """The rows of ``frame`` (with a ``period_end``) for periods ending before ``until``.
+
+    ``until`` is :func:`plan_start` (``Comparison.until``); empty, every row is kept.
+    """
+    if not until:
+        return frame
+    return frame[pd.to_datetime(frame["period_end"]) < pd.Timestamp(until)]
+
+
 def since_text(comparison: Comparison) -> str:
     """The oldest period end shown, in words: 'since April 2019'."""
     return f"since April {comparison.since[:4]}" if comparison.since else ""
@@ -202,17 +225,14 @@ def compare_authority(config: PlanConfig, national: NationalData) -> Comparison:
     and so are the checks of their figures.
     """
     roles = comparator_roles(config, national)
-    since = earliest_end(config)
+    since, until = earliest_end(config), plan_start(config)
     result = compute_indicators(
-        national.counts, national.areas, area_codes=list(roles), since=since
+        national.counts, national.areas, area_codes=list(roles), since=since, until=until
     )
     counts = national.counts
-    old = counts[counts["area_code"].isin(list(roles)) & (counts["period_end"] < since)]
-    older = frozenset(
-        key
-        for key, spec in INDICATORS.items()
-        if old["measure"].isin([spec.numerator, spec.published_measure]).any()
-    )
+    mine = counts[counts["area_code"].isin(list(roles))]
+    older = _indicators_in(mine[mine["period_end"] < since])
+    newer = _indicators_in(mine[mine["period_end"] >= until])
     table = result.table.copy()
     table["role"] = table["area_code"].map(roles)
     order = {code: i for i, code in enumerate(roles)}
@@ -223,8 +243,42 @@ def compare_authority(config: PlanConfig, national: NationalData) -> Comparison:
     ).reset_index(drop=True)
     name = national.area(config.area_code)["name"]
     names = {code: national.area(code)["name"] for code in roles}
+    notes = [_import_note(table, indicator, names, since) for indicator in INDICATORS]
     return Comparison(
-        config.area_code, name, roles, table, list(result.warnings), names, since, older
+        config.area_code, name, roles, table,
+        list(result.warnings) + [n for n in notes if n is not None], names, since, older,
+        until, newer,
+    )  # fmt: skip
+
+
+def _import_note(
+    table: pd.DataFrame, indicator: str, names: dict[str, str], since: str
+) -> Problem | None:
+    """The areas with no figure for an indicator, and how to add the published figures.
+
+    For the analyst (data notes, manifest, validate), not the page: a note, as the data are
+    not wrong, only incomplete.
+    """
+    with_figure = set(table.loc[(table["indicator"] == indicator) & table["value"].notna(),
+                                "area_code"])  # fmt: skip
+    missing = [name for code, name in names.items() if code not in with_figure]
+    if not missing:
+        return None
+    areas = "any area compared" if len(missing) == len(names) else ", ".join(missing)
+    when = f" since April {since[:4]}" if since else ""
+    message = (
+        f"{INDICATORS[indicator].label}: no figure{when} for {areas}. To add the published "
+        f"figures, {import_hint(indicator)}."
+    )
+    return Problem(COUNTS_FILE, message, column="value", severity="note")
+
+
+def _indicators_in(counts: pd.DataFrame) -> frozenset[str]:
+    """The indicators some of whose figures are among ``counts``."""
+    return frozenset(
+        key
+        for key, spec in INDICATORS.items()
+        if counts["measure"].isin([spec.numerator, spec.published_measure]).any()
     )
 
 
@@ -304,15 +358,15 @@ def comparison_table(comparison: Comparison, indicator: str) -> Table:
     if absent:
         notes.append(f"Not in yjnb's national data for this period: {', '.join(absent)}.")
     if rows["basis"].eq(NOT_IN_DATA).any() or absent:
-        notes.append("Not in yjnb's data: data/national/counts.csv has no figure for the area "
-                     "and period, and none can be summed from its member areas. To add the "
-                     f"published figures, {import_hint(indicator)}.")  # fmt: skip
+        notes.append("Not in yjnb's data: the national statistics this plan is built from have "
+                     "no figure for the area and period, and none can be summed from its member "
+                     "areas.")  # fmt: skip
     notes += [
         f"{name}: {basis}."
         for name, basis in zip(rows["area_name"], rows["basis"], strict=True)
         if basis.startswith("computed from")
     ]
-    notes += older_note(comparison, indicator)
+    notes += left_out_notes(comparison, indicator)
     view_columns = list(view.columns)
     first_number = view_columns.index(MEASURE_LABELS[spec.numerator])
     return Table(
@@ -349,23 +403,34 @@ def interval_note(indicators: list[str]) -> str:
     return f"Methods: 95% confidence intervals: {each}."
 
 
-def older_note(comparison: Comparison, indicator: str) -> list[str]:
-    """A note that figures older than the plan's history were left out, if any were."""
-    if indicator not in comparison.older:
-        return []
-    return [
-        f"Figures for periods ending before 1 April {comparison.since[:4]} are left out as "
-        "older than the plan's history (plan.yaml `history_years`)."
-    ]
+def left_out_notes(comparison: Comparison, indicator: str) -> list[str]:
+    """Notes saying which figures were left out: older than the plan's history, or too recent."""
+    notes = []
+    if indicator in comparison.older:
+        notes.append(
+            f"Figures for periods ending before 1 April {comparison.since[:4]} are left out: "
+            f"the plan looks back {int(comparison.until[:4]) - int(comparison.since[:4])} years."
+        )
+    if indicator in comparison.newer:
+        notes.append(newer_note(comparison))
+    return notes
+
+
+def newer_note(comparison: Comparison) -> str:
+    """The note that figures for periods ending within the plan year or later are left out."""
+    year = financial_year_label(int(comparison.until[:4]))
+    return (
+        f"Figures for periods ending on or after 1 April {comparison.until[:4]}, when the "
+        f"plan year {year} began, are left out: the plan reports on the years before it."
+    )
 
 
 def no_figures_text(comparison: Comparison, indicator: str) -> str:
     """The sentence shown where no area compared has a figure for an indicator."""
-    older = "".join(" " + note for note in older_note(comparison, indicator))
+    older = "".join(" " + note for note in left_out_notes(comparison, indicator))
     return (
         f"no figures {since_text(comparison)} for {comparison.authority_name} or its "
-        f"comparators are in yjnb's national data.{older} To add the published figures, "
-        f"{import_hint(indicator)}."
+        f"comparators are in yjnb's national data.{older}"
     )
 
 
@@ -467,6 +532,9 @@ def population_table(comparison: Comparison, national: NationalData) -> Table:
         c for c, role in comparison.roles.items() if role in ("authority", "region", "nation")
     ]
     rows = counts[(counts["measure"] == "population_10_17") & counts["area_code"].isin(wanted)]
+    left_out = len(rows)
+    rows = reported(rows, comparison.until)
+    left_out -= len(rows)
     rows = rows.sort_values("period_end").groupby("area_code").tail(1)
     present = set(rows["area_code"])
     rows = rows.set_index("area_code").reindex([c for c in wanted if c in present])
@@ -497,6 +565,13 @@ def population_table(comparison: Comparison, national: NationalData) -> Table:
         data=data,
         view=view,
         numeric=("Children aged 10-17",),
+        notes=(newer_note(comparison),) if left_out else (),
+        empty=(
+            "no population figure for a period before the plan year is in yjnb's national "
+            f"data. {newer_note(comparison)}"
+            if left_out
+            else ""
+        ),
         source="; ".join(sorted(set(data["source"].dropna()))),
         highlight=tuple(data["area_code"] == comparison.authority_code),
     )

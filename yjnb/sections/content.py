@@ -22,6 +22,7 @@ from yjnb.inputs.config import key_line
 from yjnb.inputs.periods import period_label
 from yjnb.inputs.plan_content import Block, vocabulary
 from yjnb.present.tables import Table
+from yjnb.sections.comparisons import plan_start, reported
 from yjnb.stats.rounding import half_up
 
 if TYPE_CHECKING:
@@ -164,7 +165,8 @@ def local_context_table(plan: Plan) -> Table:
     rows = []
     published = counts[
         (counts["area_code"] == plan.config.area_code) & (counts["measure"] == "population_10_17")
-    ].sort_values("period_end")
+    ]
+    published = reported(published, plan_start(plan.config)).sort_values("period_end")
     pub_value = None
     if not published.empty:
         latest = published.iloc[-1]

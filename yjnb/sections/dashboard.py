@@ -44,6 +44,18 @@ def _as_stated(computed: Decimal | float, stated: float) -> Decimal:
     return half_up(computed, places)
 
 
+def _absent(plan: Plan, table_id: str, caption: str, part: str) -> Table:
+    """The placeholder for a dashboard table plan.yaml lacks, with one note for the block.
+
+    Without a ``dashboard`` block every table of it says so with the same note (given once);
+    a block without one of its lists names that list.
+    """
+    if plan.config.dashboard is None:
+        return not_recorded(plan, table_id, caption, "dashboard", "the dashboard")
+    what = f"the dashboard's {part.replace('_', ' ')}"
+    return not_recorded(plan, table_id, caption, f"dashboard.{part}", what)
+
+
 # -- first time entrants by disposal ----------------------------------------------------------
 
 
@@ -52,9 +64,7 @@ def first_time_entrants_table(plan: Plan) -> Protected | Table:
     block = plan.config.dashboard
     caption = "First time entrants by first disposal"
     if block is None or not block.first_time_entrants:
-        return not_recorded(
-            plan, "first_time_entrants", caption, "dashboard", "the dashboard's figures"
-        )
+        return _absent(plan, "first_time_entrants", caption, "first_time_entrants")
     rows = [r for r in block.first_time_entrants if not _is_total(r.disposal)]
     builder = CountsBuilder(["disposal"])
     for row in rows:
@@ -136,7 +146,7 @@ def reoffending_table(plan: Plan) -> Table:
     block = plan.config.dashboard
     caption = "Reoffending by group"
     if block is None or not block.reoffending:
-        return not_recorded(plan, "reoffending_by_group", caption, "dashboard", "the dashboard")
+        return _absent(plan, "reoffending_by_group", caption, "reoffending")
     year = _year(plan, block)
     before = block.previous_year or f"{int(year[:4]) - 1}-{int(year[:4]) % 100:02d}"
     records, view = [], []
@@ -201,7 +211,7 @@ def need_by_group_table(plan: Plan) -> Protected | Table:
     block = plan.config.dashboard
     caption = "Children with a need"
     if block is None or not block.shares:
-        return not_recorded(plan, "need_by_group", caption, "dashboard", "the dashboard")
+        return _absent(plan, "need_by_group", caption, "shares")
     rows = [r for r in block.shares if not _is_total(r.group)]
     builder = CountsBuilder(["group", "measure"])
     for row in rows:

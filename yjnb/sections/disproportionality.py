@@ -33,7 +33,15 @@ from yjnb.errors import Problem
 from yjnb.present.shown import percent, percent_text, with_percent
 from yjnb.present.suppress import SUPPRESSED, Cells, Protected
 from yjnb.present.tables import Table
-from yjnb.sections.cohort import ALL, TOTAL, CohortYears, cohort_counts, cohort_years, shown_labels
+from yjnb.sections.cohort import (
+    ALL,
+    TOTAL,
+    CohortYears,
+    cohort_counts,
+    cohort_years,
+    known_labels,
+    shown_labels,
+)
 from yjnb.stats.indicators import limit_text
 
 if TYPE_CHECKING:
@@ -102,13 +110,14 @@ def disproportionality_table(plan: Plan) -> Protected:
         raise ValueError("this authority has no cohort.csv")
     years = cohort_years(cohort, plan.config.year)
     population = plan.local.population
-    if population is None:
-        population = pd.DataFrame(columns=["group_type", "group", "population"])
     shown = plan.workspace.shown(plan.workspace.local_file(plan.slug, "population.csv"))
-    for group_type in GROUP_TYPES:
-        if not (population["group_type"] == group_type).any():
-            message = f"has no {group_type} groups, so there is no {group_type} comparison"
-            plan.warn(Problem(shown, message, column="group_type", expected=group_type))
+    if population is None:  # the loader notes that the file is absent
+        population = pd.DataFrame(columns=["group_type", "group", "population"])
+    else:
+        for group_type in GROUP_TYPES:
+            if not (population["group_type"] == group_type).any():
+                message = f"has no {group_type} groups, so there is no {group_type} comparison"
+                plan.warn(Problem(shown, message, column="group_type", expected=group_type))
     draw = functools.partial(
         _draw,
         years=years,
@@ -147,7 +156,8 @@ def _draw(
         matched = int(mine.loc[mine["group"].isin(people), "count"].sum())
         everyone = sum(people.values())
         groups = list(people) + [g for g in mine["group"] if g not in people]
-        names = shown_labels(frame[frame["year"] == years.year], group_type, set(people))
+        known_groups = known_labels(group_type, population)
+        names = shown_labels(frame[frame["year"] == years.year], group_type, known_groups)
         for group in groups:
             key = (years.year, "children", group_type, group)
             row, record = _group(cells, key, people.get(group), matched, everyone, whole)

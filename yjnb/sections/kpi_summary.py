@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from yjnb.errors import Problem
 from yjnb.inputs.schemas import is_unknown
 from yjnb.present.shown import NOT_REPORTED, change_words, percent_text
 from yjnb.present.suppress import SUPPRESSED, Cells, Protected
@@ -37,11 +38,24 @@ if TYPE_CHECKING:
     from yjnb.plan import Plan
 
 BOARD_NAME = "KPI 8 Management board attendance"
+KPIS_BEGAN = "2023-24"  # the first year of the YJB's key performance indicators
+# The columns of kpi_headlines.csv (a rate's rows have no count, total or percent).
+HEADLINE_COLUMNS = [
+    "kpi", "cohort", "measure", "category", "figure", "period", "count", "total", "percent",
+    "rate_per_10000", "change_in_words",
+]  # fmt: skip
 
 
-def kpi_headlines(plan: Plan) -> Protected:
-    """One row per headline figure: the latest quarter, its change, and the year."""
+def kpi_headlines(plan: Plan) -> Protected | Table:
+    """One row per headline figure: the latest quarter, its change, and the year.
+
+    A kpis.csv with its header only (a plan for a year before the KPIs began) gives, once,
+    a sentence that no return was given for the year; for a year the KPIs were collected,
+    that is a data-quality note too.
+    """
     periods = kpi_periods(plan.local.kpis, plan.config.year)
+    if plan.local.kpis.empty:
+        return _no_return(plan, periods.year)
     draw = functools.partial(
         _draw,
         periods=periods,
@@ -51,6 +65,25 @@ def kpi_headlines(plan: Plan) -> Protected:
         population=population_10_17(plan),
     )
     return Protected(kpi_counts(plan.local.kpis, periods), draw)
+
+
+def _no_return(plan: Plan, year: str) -> Table:
+    shown = plan.workspace.shown(plan.workspace.local_file(plan.slug, "kpis.csv"))
+    if year >= KPIS_BEGAN:
+        message = f"has no rows, though the key performance indicators were collected for {year}"
+        plan.warn(Problem(shown, message, expected=f"the quarterly KPI returns for {year}"))
+    return Table(
+        id="kpi_headlines",
+        caption=f"Key performance indicators at a glance: {plan.config.name}, {year}",
+        data=pd.DataFrame(columns=HEADLINE_COLUMNS),
+        view=pd.DataFrame(),
+        empty=(
+            f"no key performance indicator return was given for {year} ({shown} has no "
+            f"rows), so no KPI table is shown. The Youth Justice Board's key performance "
+            f"indicators were first collected for {KPIS_BEGAN}."
+        ),
+        source=SOURCE,
+    )
 
 
 def _of(shown: dict[str, Any]) -> str:

@@ -25,6 +25,7 @@ from yjnb.inputs.schemas import COHORT_PARTS, EXCLUSIVE_MEASURES, MEASURE_BASES
 from yjnb.paths import PACKAGE_DIR
 from yjnb.present.shown import NOT_REPORTED, change_text, percent, points
 from yjnb.present.suppress import SUPPRESSED, Cells, Counts, CountsBuilder
+from yjnb.sections.comparisons import plan_start, reported
 from yjnb.stats.rounding import half_up
 
 if TYPE_CHECKING:
@@ -282,6 +283,7 @@ def population_10_17(plan: Plan) -> tuple[float, str] | None:
     rows = counts[
         (counts["area_code"] == plan.config.area_code) & (counts["measure"] == "population_10_17")
     ]
+    rows = reported(rows, plan_start(plan.config))
     if not rows.empty:
         year = kpi_periods(plan.local.kpis, plan.config.year).year
         end = pd.Timestamp(parse_financial_year(year)[1])

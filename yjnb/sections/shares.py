@@ -45,7 +45,8 @@ def share_of_area_table(comparison: Comparison, national: NationalData) -> Table
     areas = [(code, role) for code, role in comparison.roles.items() if role in SHARE_ROLES]
     rows = []
     for measure in SHARE_MEASURES:
-        recent = [p for p in calc.periods_of[measure] if p[1] >= comparison.since]
+        until = comparison.until or "9999"
+        recent = [p for p in calc.periods_of[measure] if comparison.since <= p[1] < until]
         periods = sorted(recent, key=lambda p: (p[1], p[0]), reverse=True)
         latest = next(((p, f) for p in periods if (f := calc.count(own, measure, *p))), None)
         if latest is None:

@@ -25,12 +25,11 @@ from yjnb.sections.comparisons import (
     Comparison,
     comparison_table,
     import_hint,
+    left_out_notes,
     methods_note,
-    older_note,
     published_decimals,
     ranking,
     shown_value,
-    since_text,
 )
 from yjnb.stats.indicators import INDICATORS, SMALL_COUNT, format_value
 
@@ -45,7 +44,7 @@ TREND_COLUMNS = [
 ]  # fmt: skip
 
 
-def trend_chart(comparison: Comparison, indicator: str) -> Chart | Table:
+def trend_chart(comparison: Comparison, indicator: str) -> Chart | Table | None:
     """The indicator over every published period: the authority against its comparators.
 
     Parameters
@@ -57,17 +56,16 @@ def trend_chart(comparison: Comparison, indicator: str) -> Chart | Table:
 
     Returns
     -------
-    Chart or Table
+    Chart, Table or None
         The chart, with its data as ``tables/trend_<indicator>.csv``; where the areas have
-        figures for fewer than two periods, a sentence stating them in place of the chart.
+        figures for fewer than two periods, a sentence stating them in place of the chart;
+        None where they have none (the indicator's table says so).
     """
     spec = INDICATORS[indicator]
     rows = _rows(comparison, indicator)
     chart_id = f"trend_{indicator}"
     if rows.empty:
-        when = since_text(comparison) or "every period"
-        caption = f"{spec.label}, {comparison.authority_name} and comparators, {when}"
-        return _empty(chart_id, caption, _nothing(comparison))
+        return None  # the indicator's table says there are no figures: said once
     periods = rows[["period_start", "period_end"]].drop_duplicates().sort_values("period_end")
     labels = [_label(a, b) for a, b in periods.itertuples(index=False)]
     if len(labels) < 2:
@@ -77,7 +75,7 @@ def trend_chart(comparison: Comparison, indicator: str) -> Chart | Table:
             f"({_figures(comparison, indicator, rows)}), so there is no trend to draw. "
             f"To add other years' published figures, {import_hint(indicator)}."
         )
-        older = "".join(" " + note for note in older_note(comparison, indicator))
+        older = "".join(" " + note for note in left_out_notes(comparison, indicator))
         return _empty(chart_id, title, sentence + older, rows)
     position = dict(zip(periods["period_end"], range(len(labels)), strict=True))
     focus, other = palette("focus")
@@ -147,7 +145,7 @@ def trend_chart(comparison: Comparison, indicator: str) -> Chart | Table:
     return render(figure, chart_id, title, _trend_alt(comparison, indicator, rows, labels), data)
 
 
-def comparison_chart(comparison: Comparison, indicator: str) -> Chart | Table:
+def comparison_chart(comparison: Comparison, indicator: str) -> Chart | Table | None:
     """The latest period, every area ranked, each marked by its comparison with the authority.
 
     Parameters
@@ -159,10 +157,11 @@ def comparison_chart(comparison: Comparison, indicator: str) -> Chart | Table:
 
     Returns
     -------
-    Chart or Table
+    Chart, Table or None
         The chart, with the comparison table's data as ``tables/comparison_chart_<indicator>
         .csv``; where fewer than two areas have a figure for the period, a sentence stating
-        what there is in place of the chart. Figures for other periods are not ranked.
+        what there is in place of the chart; None where none has (the table says so). Figures
+        for other periods are not ranked.
     """
     spec = INDICATORS[indicator]
     table = comparison_table(comparison, indicator)
@@ -170,7 +169,7 @@ def comparison_chart(comparison: Comparison, indicator: str) -> Chart | Table:
     data = table.data[same].sort_values("value", kind="stable")
     chart_id = f"comparison_chart_{indicator}"
     if data.empty:
-        return _empty(chart_id, table.caption, _nothing(comparison))
+        return None  # the indicator's table says there are no figures: said once
     if len(data) < 2:
         period = _label(data["period_start"].iloc[0], data["period_end"].iloc[0])
         sentence = (
@@ -300,7 +299,7 @@ def _trend_table(comparison, indicator, rows, periods, labels, chart_id, title) 
         notes=(
             f"Unit: {INDICATORS[indicator].unit}. —: not in yjnb's national data.",
             *([methods_note(indicator)] if rows["ci_lower"].notna().any() else []),
-            *older_note(comparison, indicator),
+            *left_out_notes(comparison, indicator),
         ),
         source="; ".join(sorted(set(rows["source"].dropna()) - {""})),
         highlight=tuple(c == comparison.authority_code for c in order),
@@ -431,14 +430,6 @@ def _comparison_alt(comparison: Comparison, indicator: str, data: pd.DataFrame) 
             f"{SMALL_COUNT} events."
         )
     return " ".join(p for p in parts if p)
-
-
-def _nothing(comparison: Comparison) -> str:
-    """The sentence in place of a chart with no figures (the table above says how to add them)."""
-    return (
-        f"no chart: no figures {since_text(comparison)} for these areas are in yjnb's "
-        "national data."
-    )
 
 
 def _figures(comparison: Comparison, indicator: str, rows: pd.DataFrame) -> str:

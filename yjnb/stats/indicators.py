@@ -263,6 +263,7 @@ def compute_indicators(
     area_codes: list[str] | None = None,
     indicators: list[str] | None = None,
     since: str | None = None,
+    until: str | None = None,
 ) -> IndicatorResult:
     """Compute indicators for areas, with intervals, basis and data-quality warnings.
 
@@ -280,6 +281,8 @@ def compute_indicators(
         Keys of :data:`INDICATORS`, in this order; default all.
     since : str, optional
         An ISO date: periods ending before it are left out, and not checked.
+    until : str, optional
+        An ISO date: periods ending on or after it are left out, and not checked.
 
     Returns
     -------
@@ -295,7 +298,7 @@ def compute_indicators(
     for code in codes:
         for ind in chosen:
             for start, end in calc.periods(ind):
-                if since and end < since:
+                if (since and end < since) or (until and end >= until):
                     continue
                 row = calc.indicator(code, ind, start, end)
                 if row is not None:
