@@ -110,3 +110,19 @@ def test_the_worker_warm_up_names_every_cached_loader_of_yjnbs_own_files():
                 if all(p.default is not p.empty for p in parameters):
                     loaders.add((name, attribute))
     assert set(WARM_UP) == loaders
+
+
+def test_whether_an_input_is_illustrative_is_asked_one_way():
+    # PlanConfig.is_illustrative, not a look into its list: a plan.<block> flag counts too.
+    asked = []
+    for path in PACKAGE.rglob("*.py"):
+        if path == PACKAGE / "inputs" / "config.py":  # where is_illustrative is defined
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Compare) and any(isinstance(o, ast.In) for o in node.ops):
+                if any(ast.unparse(c).endswith(".illustrative") for c in node.comparators):
+                    asked.append(f"{path.relative_to(PACKAGE).as_posix()}:{node.lineno}")
+            if isinstance(node, ast.Call) and ast.unparse(node.func) == "set":
+                if any(ast.unparse(a).endswith("config.illustrative") for a in node.args):
+                    asked.append(f"{path.relative_to(PACKAGE).as_posix()}:{node.lineno}")
+    assert asked == []

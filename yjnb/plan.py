@@ -88,7 +88,7 @@ class Plan:
         body, found = render_narrative(path, self.values, shown, self.warn)
         if not found:
             self.warn(Problem(shown, "narrative file missing: the section shows a placeholder"))
-        if "narrative" in self.config.illustrative:
+        if self.config.is_illustrative("narrative"):
             body = f'<p class="yjnb-flag-block">{ILLUSTRATIVE_TEXT}</p>{body}'
         self._emit(lambda _profile: {"text/html": f'<div class="yjnb-narrative">{body}</div>'})
 

@@ -141,7 +141,7 @@ def board_kpi_table(plan: Plan) -> Table:
         numeric=tuple(view_frame.columns[1:]),
         notes=(COUNTED, "Percentages are of all partner places at the quarter's meetings."),
         source=SOURCE,
-        illustrative="board_attendance" in plan.config.illustrative,
+        illustrative=plan.config.is_illustrative("board_attendance"),
     )
 
 
@@ -176,7 +176,7 @@ def board_attendance_table(plan: Plan) -> Table:
         numeric=("Meetings attended",),
         notes=(COUNTED,),
         source=SOURCE,
-        illustrative="board_attendance" in plan.config.illustrative,
+        illustrative=plan.config.is_illustrative("board_attendance"),
     )
 
 
@@ -223,7 +223,7 @@ def board_chart(plan: Plan) -> Chart:
         ),
         numeric=("Meetings attended", "Percentage"),
         source=SOURCE,
-        illustrative="board_attendance" in plan.config.illustrative,
+        illustrative=plan.config.is_illustrative("board_attendance"),
     )
     alt = f"Bar chart of the share of {periods.year} board meetings each of {len(partners)} "
     alt += "partners attended in person or by deputy"

@@ -235,7 +235,7 @@ def cohort_summary(plan: Plan) -> Protected:
 
 
 def _illustrative(plan: Plan) -> bool:
-    return "cohort" in plan.config.illustrative
+    return plan.config.is_illustrative("cohort")
 
 
 def _age_shown(cells: Cells, frame: pd.DataFrame, year: str) -> bool:

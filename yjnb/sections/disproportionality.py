@@ -123,7 +123,7 @@ def disproportionality_table(plan: Plan) -> Protected:
         years=years,
         population=population,
         name=plan.config.name,
-        illustrative=bool({"cohort", "population"} & set(plan.config.illustrative)),
+        illustrative=any(plan.config.is_illustrative(s) for s in ("cohort", "population")),
     )
     return Protected(cohort_counts(cohort, years), draw)
 

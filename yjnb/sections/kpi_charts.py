@@ -48,7 +48,7 @@ def kpi_chart(plan: Plan, kpi: str) -> Protected:
         spec=spec,
         periods=periods,
         name=plan.config.name,
-        illustrative="kpis" in plan.config.illustrative,
+        illustrative=plan.config.is_illustrative("kpis"),
     )
     return Protected(counts, draw)
 

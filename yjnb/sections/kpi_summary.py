@@ -60,7 +60,7 @@ def kpi_headlines(plan: Plan) -> Protected | Table:
         _draw,
         periods=periods,
         name=plan.config.name,
-        illustrative="kpis" in plan.config.illustrative,
+        illustrative=plan.config.is_illustrative("kpis"),
         board=board_summary(plan),
         population=population_10_17(plan),
     )

@@ -59,7 +59,7 @@ def kpi_table(plan: Plan, kpi: str) -> Protected:
         spec=spec,
         periods=periods,
         name=plan.config.name,
-        illustrative="kpis" in plan.config.illustrative,
+        illustrative=plan.config.is_illustrative("kpis"),
         population=population,
     )
     return Protected(counts, draw)

@@ -42,7 +42,7 @@ def feedback_charts(plan: Plan) -> list[Protected]:
         builder.add(total, part["count"].sum())
         builder.add_sum(total, [(survey, question, r) for r in part["response"]])
     counts = builder.build()
-    illustrative = "feedback" in plan.config.illustrative
+    illustrative = plan.config.is_illustrative("feedback")
     return [
         Protected(counts, functools.partial(_draw_survey, survey=survey, number=i,
                                             name=plan.config.name, illustrative=illustrative))
@@ -153,5 +153,5 @@ def audit_table(plan: Plan) -> Table | None:
             "practice, not the children, and are shown in full.",
         ),
         source=AUDIT_SOURCE,
-        illustrative="audits" in plan.config.illustrative,
+        illustrative=plan.config.is_illustrative("audits"),
     )
