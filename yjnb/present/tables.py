@@ -54,6 +54,13 @@ def _formula(text: str) -> bool:
     return text.startswith(FORMULA_START) and not NUMBER.match(text)
 
 
+def _line_feeds(cell: object) -> object:
+    """Text with every line ending a line feed; anything else as it is."""
+    if isinstance(cell, str) and "\r" in cell:
+        return cell.replace("\r\n", "\n").replace("\r", "\n")
+    return cell
+
+
 @dataclass(frozen=True)
 class Table:
     """A table as published.
@@ -110,7 +117,9 @@ class Table:
 
         Text that a spreadsheet would run as a formula (a cell or heading starting with
         ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written with a leading
-        single quote (:func:`neutralise_formula`); numbers are written as they are.
+        single quote (:func:`neutralise_formula`); numbers are written as they are. A carriage
+        return inside text is written as a line feed, which the CSV quotes (a bare carriage
+        return is not quoted, and would end the row for most readers).
         """
         data = self.data.rename(columns=neutralise_formula)
         guarded = {}
@@ -118,7 +127,7 @@ class Table:
             if pd.api.types.is_numeric_dtype(column):
                 continue
             cells = column.tolist()
-            safe = [neutralise_formula(cell) for cell in cells]
+            safe = [neutralise_formula(_line_feeds(cell)) for cell in cells]
             if safe != cells:  # only then a new column: the others keep their dtype
                 guarded[name] = pd.Series(safe, index=column.index, dtype=object)
         return data.assign(**guarded).to_csv(index=False, lineterminator="\n")
