@@ -67,7 +67,7 @@ YJS_CORRECTIONS = {
 # Warwickshire Youth Justice Plan 2019/20, gives the custody rate per 1,000 children aged
 # 10-17 for 2018/19 (printed with a % sign): Warwickshire 0.06, West Midlands 0.36, its
 # statistical family 0.20 and "national" 0.31. The family is not an area of areas.csv (a
-# YJB comparator family has no SPEC area type), so it is not shipped. The plan's "national"
+# YJB comparator family has no area type in areas.csv), so it is not shipped. The plan's "national"
 # is taken as England, the nation of an English service's comparisons (see SOURCES.md).
 SEED_003 = "003_672ac932354f9781.txt"
 SEED_003_QUOTE = (

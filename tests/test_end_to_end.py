@@ -1,4 +1,4 @@
-"""The batch on a small workspace under tmp_path: every file of SPEC section 8."""
+"""The batch on a small workspace under tmp_path: every output file the README lists."""
 
 import json
 import re

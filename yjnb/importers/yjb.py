@@ -10,9 +10,9 @@ says what the table counts, and so which counts.csv measure (if any) it can feed
     sentences, imported as ``custody`` (the numerator of the YJB custody rate).
 ``Number_Children`` (Children table)
     children cautioned or sentenced. This is not first time entrants (most of these
-    children have offended before) and no SPEC measure counts it, so it is refused.
+    children have offended before) and no counts.csv measure counts it, so it is refused.
 ``Number_Offences`` (Offence table)
-    proven offences: no SPEC measure counts it, so it is refused.
+    proven offences: no counts.csv measure counts it, so it is refused.
 
 Services are matched by name to areas.csv, directly or through the ``yjb_name`` aliases of
 ``data/national/area_aliases.csv`` (the YJB's own spellings, such as ``Kingston-upon-Hull``).

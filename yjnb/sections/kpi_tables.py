@@ -3,8 +3,9 @@
 Each table is drawn from :func:`yjnb.sections.kpis.kpi_counts` for the profile it is shown
 in, so the
 public page shows the suppressed figures and every percentage, change and rate built on a
-hidden count is hidden too. Its CSV (tables/kpi_<kpi>.csv) has the columns of SPEC section
-8 and more: one row per period, cohort, measure and category, the year's rows with the
+hidden count is hidden too. Its CSV (tables/kpi_<kpi>.csv) has the columns of docs/inputs.md
+(period, kpi, cohort, measure, category, count, percent) and more: one row
+per period, cohort, measure and category, the year's rows with the
 year as their period, and ``[c]`` for what is hidden.
 """
 

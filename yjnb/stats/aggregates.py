@@ -1,6 +1,6 @@
 """Counts for any area: the area's own published row, or the sum of its member areas.
 
-SPEC section 5: an aggregate area (a YJS made of several local authorities, a police force
+An aggregate area (a YJS made of several local authorities, a police force
 area, a region, the nation) uses its own published row where one exists; where it does not,
 the count is the sum of its members, and the output says how many. Where both exist and
 disagree, a data-quality warning names the area, measure, period, both figures and each

@@ -1,4 +1,4 @@
-"""The indicators of SPEC section 5: one definition each, with 95% intervals and checks.
+"""The indicators of docs/indicators.md: one definition each, with 95% intervals and checks.
 
 Every figure in a plan's performance tables comes from :func:`compute_indicators`, which
 reads the tidy ``counts`` and ``areas`` frames of ``data/national/`` and returns one row
