@@ -168,3 +168,10 @@ def test_each_figure_is_shown_exactly_as_the_plan_page_shows_it(tmp_path):
     assert summary["Alpha Youth Justice Service"] == "120.0"
     ranked = {r[0]: r[2] for r in cell_rows(page, "latest_fte_rate")}
     assert ranked["Zeta Youth Justice Service"] == "131"
+
+
+def test_a_year_or_other_period_sorts_as_written_and_nothing_else_is_swallowed():
+    from yjnb.publish.year_index import _quarter_end
+
+    assert _quarter_end("2023-24 Q1") == "2023-06-30"
+    assert _quarter_end("2023-24") == "2023-24"

@@ -353,7 +353,7 @@ def _kpi_quarter_end(record: dict[str, str]) -> str:
 def _quarter_end(label: str) -> str:
     try:
         return parse_quarter(label)[1].isoformat()
-    except Exception:  # noqa: BLE001 - any other period form sorts as written
+    except ValueError:  # a year ('2023-24') or any other period form sorts as written
         return label
 
 
