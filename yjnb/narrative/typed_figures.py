@@ -19,7 +19,7 @@ from yjnb.errors import InputError, Problem
 from yjnb.inputs.plan_content import vocabulary
 from yjnb.inputs.schemas import BUDGET_MONEY_COLUMNS, BUDGET_TOLERANCE
 from yjnb.narrative.markdown import read_narrative
-from yjnb.sections.budget import agency_key, budget_years, money, rows_for, whose
+from yjnb.sections.resources import agency_key, budget_years, money, rows_for, whose
 
 if TYPE_CHECKING:
     from yjnb.plan import Plan
