@@ -42,11 +42,11 @@ def wf():
         tables = {
             name: getattr(yjnb, name)(plan)
             for name in (
-                ["local_context_table", "board_members_table", "progress_table"]
-                + ["progress_summary_table", "risk_register_table", "child_first_table"]
-                + ["budget_table", "budget_chart", "contributions_table"]
-                + ["staffing_table", "staffing_by_funder_table", "training_table"]
-                + ["national_priorities_table", "sign_off_table", "actions_table"]
+                *("local_context_table", "board_members_table", "progress_table"),
+                *("progress_summary_table", "risk_register_table", "child_first_table"),
+                *("budget_table", "budget_chart", "contributions_table"),
+                *("staffing_table", "staffing_by_funder_table", "training_table"),
+                *("national_priorities_table", "sign_off_table", "actions_table"),
             )
         }
     return plan, tables
