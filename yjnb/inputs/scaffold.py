@@ -173,21 +173,27 @@ def find_area(workspace: Workspace, slug: str, code: str | None) -> Area:
                 return area
         wanted = slug
         message = f"unknown area code: no area is named {slug!r} (give its code with --area-code)"
-    near = nearest_areas(wanted, areas)
-    hint = "; did you mean: " + ", ".join(map(str, near)) if near else ""
-    expected = "a local authority or youth justice service code listed in areas.csv"
-    raise InputError([Problem(shown, message + hint, column="code", expected=expected)])
+    near = nearest_areas([wanted, slug], areas)
+    hint = "; did you mean: " + ", ".join(map(str, near))
+    expected = f"a local authority or youth justice service code listed in {shown}"
+    given = "--area-code" if code is not None else "yjnb new"
+    raise InputError([Problem(given, message + hint, expected=expected)])
 
 
-def nearest_areas(text: str, areas: list[Area], n: int = SUGGESTIONS) -> list[Area]:
-    """The areas whose name or code is nearest ``text`` (difflib), nearest first."""
-    keys: dict[str, Area] = {}
+def nearest_areas(texts: list[str], areas: list[Area], n: int = SUGGESTIONS) -> list[Area]:
+    """The ``n`` areas whose name or code is nearest any of ``texts``, nearest first.
+
+    Nearness is difflib's similarity ratio, over each area's name (as written and as a slug)
+    and code, so a misspelt name finds the area, and so does the slug of a new plan when its
+    code is a placeholder such as ``E00000000``.
+    """
+    scored = []
     for area in areas:
-        keys.setdefault(area.name.casefold(), area)
-        keys.setdefault(_slug_of(area.name), area)
-        keys.setdefault(area.code.casefold(), area)
-    found: list[Area] = []
-    for key in difflib.get_close_matches(text.casefold(), list(keys), n=n * 3, cutoff=0.5):
-        if keys[key] not in found:
-            found.append(keys[key])
-    return found[:n]
+        keys = {area.name.casefold(), _slug_of(area.name), area.code.casefold()}
+        score = max(
+            difflib.SequenceMatcher(None, text.casefold(), key).ratio()
+            for text in texts
+            for key in keys
+        )
+        scored.append((-score, area.name.casefold(), area.code, area))
+    return [area for *_, area in sorted(scored)[:n]]
