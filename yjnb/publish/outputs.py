@@ -20,6 +20,7 @@ from nbconvert import HTMLExporter
 from nbconvert.exporters import TemplateExporter
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
+from yjnb.errors import in_words
 from yjnb.inputs.config import PROFILES, PlanConfig, Section
 from yjnb.inputs.periods import parse_financial_year
 from yjnb.paths import TEMPLATES_DIR
@@ -327,7 +328,7 @@ def write_index(year_dir: Path, year: str) -> Path:
         workbook=WORKBOOK if comparisons else None,
         indicator_tables=[Markup(t.to_html()) for t in indicator_tables],
         kpi_tables=[Markup(t.to_html()) for t in kpi_tables],
-        illustrative_kpis=year_index.illustrative_services(kpi_tables),
+        illustrative_kpis=in_words(year_index.illustrative_services(kpi_tables) or [""]),
     )
     staging = staging_folder(year_dir, "index")
     try:
