@@ -383,7 +383,8 @@ def _about(
     if illustrative:
         about.append([{"bold": True}, "Illustrative figures"])
         about.append(
-            f"{len(illustrative)} of these tables hold figures invented to demonstrate the plan, "
+            f"{len(illustrative)} of the tables hold{'s' if len(illustrative) == 1 else ''} "
+            "figures invented to demonstrate the plan, "
             "not the service's data: each says so in its notes, and its last column, "
             f"{ILLUSTRATIVE_COLUMN}, reads true. They are: "
             + "; ".join(t.id for t in illustrative)
