@@ -17,6 +17,7 @@ import pytest
 from built_pages import bundled_authorities
 
 from yjnb.inputs.config import Section, load_plan
+from yjnb.present.charts import Chart
 from yjnb.present.tables import Table
 from yjnb.publish.outputs import Executed, render_page, write_index
 from yjnb.publish.spreadsheet import write_workbook
@@ -245,3 +246,12 @@ def test_without_illustrative_rows_the_index_says_nothing_of_them(tmp_path):
     _authority(year, "beta", "Beta YJS", "false")
     text = _text(write_index(year, "2024-25").read_text(encoding="utf-8"))
     assert "Illustrative" not in text and ILLUSTRATIVE_MARK not in text
+
+
+def test_a_chart_of_invented_figures_says_so_beside_its_title():
+    data = pd.DataFrame({"area": ["A"], "count": [1]})
+    for illustrative in (True, False):
+        table = Table("t", "c", data, data, illustrative=illustrative)
+        chart = Chart("kpi_ete_chart", "ETE by quarter", "A line rising.", b"<svg/>", table)
+        title = re.search(r"<figcaption[^>]*>(.*?)</figcaption>", chart.to_html())[1]
+        assert ("(illustrative figures)" in title) is illustrative
