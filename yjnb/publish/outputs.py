@@ -229,9 +229,7 @@ def publish_authority(
             (folder / "tables" / f"{table_id}.csv").write_text(payload["csv"], encoding="utf-8")
         downloads = _workbook(folder / WORKBOOK, tables, config, profile)
         plan_title = f"Youth Justice Plan {config.year}"
-        page = render_page(
-            executed, profile, plan_title, config.name, footer, downloads, draft
-        )
+        page = render_page(executed, profile, plan_title, config.name, footer, downloads, draft)
         (folder / "plan.html").write_text(page, encoding="utf-8")
         title = f"{APPENDIX_TITLE} {config.year}"
         page = render_page(appendix, profile, title, config.name, footer, downloads, draft)
