@@ -75,6 +75,7 @@ def test_every_page_of_a_draft_says_so_and_the_board_page_lists_what_is_missing(
         assert item in board
         assert item not in public
     assert "05_risks.md" not in public  # the public version names no file
+    assert not CLAIMS.search(public)  # nor offers a draft's figures for reuse
 
 
 def test_a_finished_plan_has_no_banner():

@@ -39,6 +39,8 @@ DOWNLOADS_INTRO = {
     "board": "The figures on this page, for the management board only:",
     "public": "The figures on this page are published for reuse:",
 }
+# ... and what a draft's page says of them, in either version: a draft is published by no one.
+DRAFT_DOWNLOADS_INTRO = "The figures on this page, a draft, to check before the plan is finished:"
 # What the spreadsheet's cover says its tables are, by profile.
 WORKBOOK_INTRO = {
     "board": "The tables of {name}'s Youth Justice Plan {year}, board version, for the "
@@ -141,7 +143,7 @@ def render_page(
             "profile_note": PROFILE_NOTES[profile],
             "profile_label": PROFILE_LABELS[profile],
             "downloads": list(downloads),
-            "downloads_intro": DOWNLOADS_INTRO[profile],
+            "downloads_intro": DRAFT_DOWNLOADS_INTRO if draft else DOWNLOADS_INTRO[profile],
             "sections": [{"id": e.section.id, "title": e.section.title} for e in executed],
             "footer": footer,
             "draft": list(draft),
