@@ -394,8 +394,10 @@ def test_tidy_csv_of_the_budget(wf):
         "payments_in_kind",
         "other_delegated_funds",
         "total",
+        "illustrative",
     ]
     assert len(csv) == 9
+    assert set(csv["illustrative"]) == {False}  # transcribed from the published plan
 
 
 def test_narrative_can_quote_content_figures_and_notes_can_be_chosen(tmp_path, monkeypatch):

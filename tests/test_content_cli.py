@@ -51,6 +51,7 @@ def test_new_writes_a_plan_whose_commented_content_is_valid(tmp_path, capsys):
     from yjnb.inputs.config import load_plan
 
     params, data = tmp_path / "params", tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "national", data / "national")
     assert main(["new", "sefton", "--params-dir", str(params), "--data-dir", str(data)]) == 0
     plan_yaml = params / "sefton" / "plan.yaml"
     text = plan_yaml.read_text()
@@ -68,13 +69,15 @@ def test_new_writes_a_plan_whose_commented_content_is_valid(tmp_path, capsys):
     assert config.dashboard.shares[0].with_need == 12
     narrative = (params / "sefton" / "narrative" / "07_resources.md").read_text()
     assert narrative.startswith("> **Guidance") and "budget.total" in narrative
-    shutil.copytree(ROOT / "data" / "national", data / "national")
     capsys.readouterr()
     main(["validate", "--params-dir", str(params), "--data-dir", str(data)])
     out = capsys.readouterr().out
     assert "unknown placeholder" not in out
     about_plan = [line for line in out.splitlines() if "plan.yaml" in line]
-    assert len(about_plan) == 1 and "'area_code'" in about_plan[0]  # E00000000 is a stand-in
+    # The examples are valid, and the area code is a real one: at most warnings about the
+    # example figures (a population, a budget line) that Sefton's data does not bear out.
+    assert about_plan and all(line.startswith("warning: ") for line in about_plan), about_plan
+    assert "area_code" not in out
 
 
 @pytest.mark.slow

@@ -20,6 +20,7 @@ from nbconvert import HTMLExporter
 from nbconvert.exporters import TemplateExporter
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
+from yjnb.errors import in_words
 from yjnb.inputs.config import PROFILES, PlanConfig, Section
 from yjnb.inputs.periods import parse_financial_year
 from yjnb.paths import TEMPLATES_DIR
@@ -33,6 +34,19 @@ PROFILE_NOTES = {
     "public": "Small numbers from the service's own data are withheld and shown as [c].",
 }
 PROFILE_LABELS = {"board": "Board version", "public": "Public version"}
+# What the page says of its downloads: only the public version is published.
+DOWNLOADS_INTRO = {
+    "board": "The figures on this page, for the management board only:",
+    "public": "The figures on this page are published for reuse:",
+}
+# ... and what a draft's page says of them, in either version: a draft is published by no one.
+DRAFT_DOWNLOADS_INTRO = "The figures on this page, a draft, to check before the plan is finished:"
+# What the spreadsheet's cover says its tables are, by profile.
+WORKBOOK_INTRO = {
+    "board": "The tables of {name}'s Youth Justice Plan {year}, board version, for the "
+    "management board only.",
+    "public": "The tables published with {name}'s Youth Justice Plan {year}, public version.",
+}
 WORKBOOK = "tables.xlsx"
 APPENDIX_TITLE = "Performance appendix"
 
@@ -109,10 +123,13 @@ def render_page(
     authority: str,
     footer: list[str],
     downloads: Sequence[dict[str, str]] = (),
+    draft: Sequence[str] = (),
 ) -> str:
     """One self-contained HTML page of the given sections, for one profile.
 
     ``downloads`` are links offered at the top of the page: dicts of href, text and detail.
+    ``draft`` is what the plan still lacks (:func:`~yjnb.inputs.draft.missing_parts`): if
+    anything, the page says it is a draft, and how much is missing; the board's page lists it.
     """
     merged = nbformat.v4.new_notebook()
     merged.metadata = executed[0].notebook.metadata if executed else {}
@@ -126,8 +143,10 @@ def render_page(
             "profile_note": PROFILE_NOTES[profile],
             "profile_label": PROFILE_LABELS[profile],
             "downloads": list(downloads),
+            "downloads_intro": DRAFT_DOWNLOADS_INTRO if draft else DOWNLOADS_INTRO[profile],
             "sections": [{"id": e.section.id, "title": e.section.title} for e in executed],
             "footer": footer,
+            "draft": list(draft),
         }
     }
     body, _ = _exporter().from_notebook_node(merged, resources=resources)
@@ -191,9 +210,12 @@ def publish_authority(
     inputs: dict[str, Path],
     parameters: dict[str, Any],
     profiles: tuple[str, ...] = PROFILES,
+    draft: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Write one authority's pages, tables, notebooks and manifest into ``staging``.
 
+    ``draft``: what the plan still lacks, each naming its file (empty when it is finished);
+    every page of a draft says so, and the manifest lists it for the year's index.
     Returns the manifest.
     """
     footer = [
@@ -209,10 +231,10 @@ def publish_authority(
             (folder / "tables" / f"{table_id}.csv").write_text(payload["csv"], encoding="utf-8")
         downloads = _workbook(folder / WORKBOOK, tables, config, profile)
         plan_title = f"Youth Justice Plan {config.year}"
-        page = render_page(executed, profile, plan_title, config.name, footer, downloads)
+        page = render_page(executed, profile, plan_title, config.name, footer, downloads, draft)
         (folder / "plan.html").write_text(page, encoding="utf-8")
         title = f"{APPENDIX_TITLE} {config.year}"
-        page = render_page(appendix, profile, title, config.name, footer, downloads)
+        page = render_page(appendix, profile, title, config.name, footer, downloads, draft)
         (folder / "performance-appendix.html").write_text(page, encoding="utf-8")
     notebooks = staging / "notebooks"
     notebooks.mkdir(parents=True, exist_ok=True)
@@ -230,6 +252,7 @@ def publish_authority(
         "versions": versions(),
         "timings": {item.section.id: round(item.seconds, 3) for item in executed},
         "warnings": warnings_of(executed),
+        "draft": list(draft),
     }
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     (staging / "manifest.json").write_text(text, encoding="utf-8")
@@ -254,8 +277,7 @@ def _workbook(
         tables.values(),
         title=f"{config.name}: Youth Justice Plan {config.year}, tables ({label})",
         intro=[
-            f"The tables published with {config.name}'s Youth Justice Plan {config.year}, "
-            f"{label}.",
+            WORKBOOK_INTRO[profile].format(name=config.name, year=config.year),
             PROFILE_NOTES[profile],
         ],
         created=plan_year_start(config.year),
@@ -289,6 +311,7 @@ def write_index(year_dir: Path, year: str) -> Path:
             "name": b.name,
             "profiles": b.profiles,
             "workbooks": {p: (b.folder / p / WORKBOOK).exists() for p in b.profiles},
+            "draft": len(b.draft),
         }
         for b in built
     ]
@@ -305,6 +328,7 @@ def write_index(year_dir: Path, year: str) -> Path:
         workbook=WORKBOOK if comparisons else None,
         indicator_tables=[Markup(t.to_html()) for t in indicator_tables],
         kpi_tables=[Markup(t.to_html()) for t in kpi_tables],
+        illustrative_kpis=in_words(year_index.illustrative_services(kpi_tables) or [""]),
     )
     staging = staging_folder(year_dir, "index")
     try:
