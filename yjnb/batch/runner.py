@@ -468,12 +468,17 @@ def run(
                 year_dir = workspace.output_dir / year_label
                 if planned or _index_outdated(year_dir):
                     from yjnb.publish.outputs import write_index
+                    from yjnb.publish.website import WebsiteError, write_website
 
                     try:
                         write_index(year_dir, year_label)
+                        write_website(year_dir)
                     except OSError as exc:
                         failure = f"index for {year_label}: {cannot_write(exc)}"
                         summary.index_failures.append(failure)
+                        continue
+                    except WebsiteError as exc:
+                        summary.index_failures.append(f"website for {year_label}: {exc}")
                         continue
                 summary.index_pages.append(year_dir / "index.html")
     except KeyboardInterrupt:
@@ -553,7 +558,7 @@ def _index_outdated(year_dir: Path) -> bool:
     # Nothing was built: the index needs writing only if a build since it was last written
     # (say, one interrupted before its index) is not in it yet.
     index = year_dir / "index.html"
-    if not index.exists():
+    if not index.exists() or not (year_dir / "website" / "index.html").exists():
         return True
     written = index.stat().st_mtime
     return any(m.stat().st_mtime > written for m in manifests(year_dir))
