@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from yjnb.errors import InputError, Problem
-from yjnb.inputs.config import PROFILES, PlanConfig, Section, load_plan
+from yjnb.inputs.config import CONTENT_BLOCKS, PROFILES, PlanConfig, Section, load_plan
 from yjnb.inputs.load import LocalData, NationalData, load_local, load_national
 from yjnb.inputs.plan_areas import check_plan_codes
 from yjnb.narrative.content_figures import content_values
 from yjnb.narrative.markdown import render_narrative
 from yjnb.narrative.placeholders import placeholder_values
+from yjnb.narrative.typed_counts import narrative_count_problems, plan_count_problems
 from yjnb.paths import Workspace, from_root
 from yjnb.present.charts import Chart
 from yjnb.present.suppress import Protected
@@ -88,6 +89,10 @@ class Plan:
         body, found = render_narrative(path, self.values, shown, self.warn)
         if not found:
             self.warn(Problem(shown, "narrative file missing: the section shows a placeholder"))
+        if "public" in self.profiles:  # a small count typed as words would be published
+            threshold, safe = self.config.suppression_threshold, self.config.safe_numbers
+            for problem in narrative_count_problems(path, shown, threshold, safe):
+                self.warn(problem)
         if self.config.is_illustrative("narrative"):
             body = f'<p class="yjnb-flag-block">{ILLUSTRATIVE_TEXT}</p>{body}'
         self._emit(lambda _profile: {"text/html": f'<div class="yjnb-narrative">{body}</div>'})
@@ -132,8 +137,16 @@ class Plan:
 
         Every warning so far, or only those about the inputs named in ``about``: file names
         ('budget.csv', '07_resources.md'), folders ('narrative') or plan.yaml keys
-        ('resources').
+        ('resources'). The text of each plan.yaml block named is first checked for small
+        counts of children typed as words (:mod:`yjnb.narrative.typed_counts`).
         """
+        blocks = [name for name in about if name in CONTENT_BLOCKS]
+        if blocks and "public" in self.profiles:  # small counts typed into their text
+            path = self.workspace.plan_file(self.slug)
+            threshold, safe = self.config.suppression_threshold, self.config.safe_numbers
+            shown = self.workspace.shown(path)
+            for problem in plan_count_problems(path, shown, threshold, safe, blocks):
+                self.warn(problem)
         notes = [p for p in self.warnings if not about or _concerns(p, about)]
         if "board" not in self.profiles or not notes:
             return

@@ -116,6 +116,9 @@ def _labelled(before: str) -> bool:
     if not words:
         return False
     last = words[-1].rstrip(".")
+    if last in ("year", "years", "month", "week", "quarter") and len(words) > 1:
+        if words[-2] in ("last", "this", "next", "that", "the", "a", "each", "every", "per"):
+            return False  # "last year 2 children": a time, then a count
     return last in LABEL_WORDS or last in MONTHS or before.rstrip().endswith(("£", "$", "#"))
 
 
