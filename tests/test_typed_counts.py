@@ -116,8 +116,8 @@ def test_plan_yaml_text_and_facts_are_read_structured_counts_are_not(tmp_path):
 def test_the_bundled_plans_and_real_returns_type_no_small_count():
     typed = []
     for plan in sorted((PROJECT_ROOT / "params").glob("*/plan.yaml")):
-        typed += plan_count_problems(plan, str(plan), load_plan(plan.parent.parent,
-                                                                plan.parent.name).suppression_threshold)  # fmt: skip
+        threshold = load_plan(plan.parent.parent, plan.parent.name).suppression_threshold
+        typed += plan_count_problems(plan, str(plan), threshold)
         for narrative in sorted((plan.parent / "narrative").glob("*.md")):
             typed += text_count_problems(narrative.read_text(encoding="utf-8"), str(narrative), 5)
     cases = PROJECT_ROOT / "tests" / "real_returns"
