@@ -143,9 +143,12 @@ def test_validate_reports_them(tmp_path):
 def test_safe_numbers_is_a_documented_setting():
     docs = (PROJECT_ROOT / "docs" / "plan-yaml.md").read_text(encoding="utf-8")
     assert "| `safe_numbers` | no |" in docs
-    assert Path(PROJECT_ROOT / "yjnb" / "templates" / "new_authority" / "plan.yaml.j2").read_text(
-        encoding="utf-8"
-    ).count("safe_numbers") == 1
+    assert (
+        Path(PROJECT_ROOT / "yjnb" / "templates" / "new_authority" / "plan.yaml.j2")
+        .read_text(encoding="utf-8")
+        .count("safe_numbers")
+        == 1
+    )
 
 
 @pytest.mark.parametrize("profiles", [["board", "public"], ["board"]])
