@@ -20,14 +20,20 @@ from yjnb.inputs.config import CONTENT_BLOCKS, PROFILES, PlanConfig, Section, lo
 from yjnb.inputs.load import LocalData, NationalData, load_local, load_national
 from yjnb.inputs.plan_areas import check_plan_codes
 from yjnb.narrative.content_figures import content_values
-from yjnb.narrative.markdown import render_narrative
+from yjnb.narrative.markdown import (
+    ByProfile,
+    placeholder_names,
+    read_narrative,
+    render_narrative,
+    values_for,
+)
 from yjnb.narrative.placeholders import placeholder_values
 from yjnb.narrative.typed_counts import narrative_count_problems, plan_count_problems
 from yjnb.paths import Workspace, from_root
 from yjnb.present.charts import Chart
-from yjnb.present.suppress import Protected
+from yjnb.present.suppress import Cells, Protected
 from yjnb.present.tables import Table
-from yjnb.sections import comparisons
+from yjnb.sections import comparisons, dashboard
 
 ILLUSTRATIVE_TEXT = (
     "<strong>Illustrative text:</strong> written to demonstrate the plan, "
@@ -81,21 +87,56 @@ class Plan:
         text = f'<h2 id="{section.id}">{html.escape(section.title)}</h2>'
         self._emit(lambda _profile: {"text/html": text, "text/plain": section.title})
 
+    def local_counts(self, names: set[str]) -> dict[str, ByProfile]:
+        """The placeholders among ``names`` that quote a local count of children.
+
+        Each as the board sees it and as the public table shows it: ``[c]`` where that table
+        withholds the count (a small count, or one hidden so that another cannot be worked
+        out). Built only for the names a narrative uses.
+        """
+        found: dict[str, ByProfile] = {}
+        name = "dashboard.first_time_entrants"
+        if name in names:
+            table = dashboard.first_time_entrants_table(self)
+            if isinstance(table, Protected):
+                found[name] = _count_value(table, (dashboard.TOTAL,), self.config)
+        return found
+
     def narrative(self, section_id: str) -> None:
-        """Display the section's narrative, placeholders filled, or a marked placeholder."""
+        """Display the section's narrative, placeholders filled, or a marked placeholder.
+
+        A placeholder quoting a local count of children shows, in the public profile, what
+        the public table shows (:meth:`local_counts`).
+        """
         self._section(section_id)
         path = self.workspace.narrative_file(self.slug, section_id)
         shown = self.workspace.shown(path)
-        body, found = render_narrative(path, self.values, shown, self.warn)
+        text = read_narrative(path, shown)
+        values = {**self.values, **self.local_counts(placeholder_names(text or ""))}
+        bodies: dict[str, str] = {}
+        for profile in self.profiles:
+            shown_values = values_for(values, profile)
+            same = next(
+                (b for p, b in bodies.items() if values_for(values, p) == shown_values), None
+            )
+            if same is not None:
+                bodies[profile] = same
+                continue
+            bodies[profile], found = render_narrative(path, shown_values, shown, self.warn)
         if not found:
             self.warn(Problem(shown, "narrative file missing: the section shows a placeholder"))
         if "public" in self.profiles:  # a small count typed as words would be published
             threshold, safe = self.config.suppression_threshold, self.config.safe_numbers
             for problem in narrative_count_problems(path, shown, threshold, safe):
                 self.warn(problem)
+        flag = ""
         if self.config.is_illustrative("narrative"):
-            body = f'<p class="yjnb-flag-block">{ILLUSTRATIVE_TEXT}</p>{body}'
-        self._emit(lambda _profile: {"text/html": f'<div class="yjnb-narrative">{body}</div>'})
+            flag = f'<p class="yjnb-flag-block">{ILLUSTRATIVE_TEXT}</p>'
+        self._emit(
+            lambda profile: {
+                "text/html": f'<div class="yjnb-narrative">{flag}{bodies[profile]}</div>'
+            }
+        )
 
     def show(self, item: Shown | Sequence[Shown] | None) -> None:
         """Display a table or chart, or several in order; None shows nothing.
@@ -195,6 +236,15 @@ class Plan:
         for profile in profiles or self.profiles:
             if profile in self.profiles:
                 _display(bundle(profile), {"yjnb": {"profile": profile, **(metadata or {})}})
+
+
+def _count_value(table: Protected, key: tuple, config: PlanConfig) -> ByProfile:
+    """One count of a protected table: the board's figure, and the public table's."""
+    counts = table.counts
+    hidden = counts.suppressed(config.suppression_threshold)
+    public = Cells(counts.frame.assign(suppressed=hidden))
+    board = Cells(counts.frame.assign(suppressed=False))
+    return ByProfile(board.text(key), public.text(key))
 
 
 def table_payload(table: Table) -> dict[str, Any]:
