@@ -154,6 +154,10 @@ def test_index_passes_axe_in_the_browser(year_dir, open_page):
     assert results.violations_count == 0, results.generate_report()
     narrow = open_page(year_dir / "index.html", 320, 256)
     assert Axe().run(narrow, options=AXE_OPTIONS).violations_count == 0
+    for width, height in ((1280, 900), (320, 256)):
+        board = open_page(year_dir / "board-index.html", width, height)
+        results = Axe().run(board, options=AXE_OPTIONS)
+        assert results.violations_count == 0, results.generate_report()
 
 
 def test_each_figure_is_shown_exactly_as_the_plan_page_shows_it(tmp_path):
