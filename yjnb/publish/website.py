@@ -17,6 +17,7 @@ would link a board page, or anything outside itself, is never put in place.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shutil
 from html import unescape
@@ -103,11 +104,12 @@ def broken_links(folder: Path) -> list[str]:
     A link to another site (http, https, mailto, tel), within the page (``#...``) or to
     inline data (``data:``) is not a file, and is not checked.
     """
-    root = folder.resolve()
+    files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
     problems = []
     for page in sorted(folder.rglob("*.html")):
         where = page.relative_to(folder).as_posix()
-        for link in links(page.read_text(encoding="utf-8")):
+        base = PurePosixPath(where).parent
+        for link in dict.fromkeys(links(page.read_text(encoding="utf-8"))):
             parts = urlsplit(link)
             if parts.scheme in ("http", "https", "mailto", "tel", "data") or not (
                 parts.scheme or parts.netloc or parts.path
@@ -116,9 +118,10 @@ def broken_links(folder: Path) -> list[str]:
             if parts.scheme or parts.netloc or PurePosixPath(parts.path).is_absolute():
                 problems.append(f"{where} links {link!r}, not a path inside the folder")
                 continue
-            target = (page.parent / unquote(parts.path)).resolve()
-            if not target.is_relative_to(root):
+            # Nothing in the folder is a link (none is copied), so names resolve as written.
+            target = posixpath.normpath((base / unquote(parts.path)).as_posix())
+            if target == ".." or target.startswith("../"):
                 problems.append(f"{where} links {link!r}, outside the folder")
-            elif not target.is_file():
+            elif target not in files:
                 problems.append(f"{where} links {link!r}, which is not in the folder")
     return problems
