@@ -25,7 +25,7 @@ import yaml
 
 from yjnb.errors import InputError, Problem
 from yjnb.inputs.config import CONTENT_BLOCKS, read_yaml
-from yjnb.narrative.markdown import read_narrative
+from yjnb.narrative.markdown import PLACEHOLDER_RE, read_narrative
 
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -67,7 +67,6 @@ NOT_COUNT_AFTER = (
 )  # fmt: skip
 GAP_WORDS = 2  # words allowed between the number and the word for children
 
-_PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
 _WORD = r"[A-Za-z][A-Za-z'’]*"
 _NOT_COUNT_AFTER = re.compile(
     r"^\s*(?:%|(?:" + "|".join(re.escape(w) for w in NOT_COUNT_AFTER) + r")\b)", re.IGNORECASE
@@ -93,7 +92,7 @@ class TypedCount:
 
 def typed_counts(line: str, threshold: int) -> list[TypedCount]:
     """Every number from 1 to ``threshold`` in ``line`` that counts children (see above)."""
-    text = _PLACEHOLDER.sub(lambda m: " " * len(m[0]), line)
+    text = PLACEHOLDER_RE.sub(lambda m: " " * len(m[0]), line)
     found = []
     for match in _NUMBER.finditer(text):
         word = match[1].lower()
