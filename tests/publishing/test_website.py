@@ -131,6 +131,15 @@ def test_an_interrupted_website_leaves_the_earlier_one(year_dir, monkeypatch):  
     assert not [p.name for p in year_dir.iterdir() if p.name.startswith(".")]
 
 
+def test_the_website_never_replaces_an_authority_built_as_website(year_dir):  # noqa: F811
+    write_index(year_dir, "2024-25")
+    (year_dir / "website").mkdir()
+    (year_dir / "website" / "manifest.json").write_text("{}")
+    with pytest.raises(WebsiteError, match="rename that authority"):
+        write_website(year_dir)
+    assert (year_dir / "website" / "manifest.json").read_text() == "{}"
+
+
 def test_an_authority_cannot_be_named_website():
     from yjnb.paths import slug_problem
 

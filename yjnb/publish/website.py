@@ -37,7 +37,7 @@ _LINK = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNOR
 
 
 class WebsiteError(ValueError):
-    """The website folder would hold a link to something outside it, or to nothing."""
+    """The website folder would link outside itself or to nothing, or cannot be put in place."""
 
 
 def write_website(year_dir: Path) -> Path:
@@ -50,9 +50,14 @@ def write_website(year_dir: Path) -> Path:
     Raises
     ------
     WebsiteError
-        If a page would link outside the folder or to a file not in it; the website folder
-        published before is left as it was.
+        If a page would link outside the folder or to a file not in it, or if an authority
+        was built as ``website``; the folder there before is left as it was.
     """
+    if (year_dir / WEBSITE / "manifest.json").exists():  # swapping would remove it
+        raise WebsiteError(
+            f"{year_dir.name}/{WEBSITE} holds an authority's build, where the website folder "
+            "goes: rename that authority"
+        )
     staging = staging_folder(year_dir, WEBSITE)
     try:
         _copy_file(year_dir / "index.html", staging / "index.html")
