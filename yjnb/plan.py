@@ -28,7 +28,7 @@ from yjnb.narrative.markdown import (
     values_for,
 )
 from yjnb.narrative.placeholders import placeholder_values
-from yjnb.narrative.typed_counts import narrative_count_problems, plan_count_problems
+from yjnb.narrative.typed_counts import plan_count_problems, text_count_problems
 from yjnb.paths import Workspace, from_root
 from yjnb.present.charts import Chart
 from yjnb.present.suppress import Cells, Protected
@@ -114,20 +114,19 @@ class Plan:
         text = read_narrative(path, shown)
         values = {**self.values, **self.local_counts(placeholder_names(text or ""))}
         bodies: dict[str, str] = {}
+        rendered: list[tuple[dict[str, str], str]] = []  # rendered once for equal values
         for profile in self.profiles:
             shown_values = values_for(values, profile)
-            same = next(
-                (b for p, b in bodies.items() if values_for(values, p) == shown_values), None
-            )
-            if same is not None:
-                bodies[profile] = same
-                continue
-            bodies[profile], found = render_narrative(path, shown_values, shown, self.warn)
-        if not found:
+            same = next((body for v, body in rendered if v == shown_values), None)
+            if same is None:
+                same, _ = render_narrative(path, shown_values, shown, self.warn)
+                rendered.append((shown_values, same))
+            bodies[profile] = same
+        if text is None:
             self.warn(Problem(shown, "narrative file missing: the section shows a placeholder"))
-        if "public" in self.profiles:  # a small count typed as words would be published
+        elif "public" in self.profiles:  # a small count typed as words would be published
             threshold, safe = self.config.suppression_threshold, self.config.safe_numbers
-            for problem in narrative_count_problems(path, shown, threshold, safe):
+            for problem in text_count_problems(text, shown, threshold, safe):
                 self.warn(problem)
         flag = ""
         if self.config.is_illustrative("narrative"):

@@ -25,7 +25,7 @@ import yaml
 
 from yjnb.errors import InputError, Problem
 from yjnb.inputs.config import CONTENT_BLOCKS, read_yaml
-from yjnb.narrative.markdown import PLACEHOLDER_RE, read_narrative
+from yjnb.narrative.markdown import PLACEHOLDER_RE
 
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -194,17 +194,6 @@ def text_count_problems(
         for count in typed_counts(line, threshold)
         if not _safe(line, count, safe)
     ]
-
-
-def narrative_count_problems(
-    path: Path, shown: str, threshold: int, safe: Iterable[str] = ()
-) -> list[Problem]:
-    """:func:`text_count_problems` for a narrative file (nothing if missing or unreadable)."""
-    try:
-        text = read_narrative(path, shown)
-    except InputError:
-        return []  # reported by the section that reads it
-    return [] if text is None else text_count_problems(text, shown, threshold, safe)
 
 
 def plan_count_problems(
