@@ -150,7 +150,8 @@ def test_the_next_run_removes_what_killed_runs_left(built):
     _plant_leftovers(year)
     summary = run(built, progress=False)
     assert summary.ok and summary.reused == [SLUG]
-    assert sorted(p.name for p in year.iterdir()) == ["index.html", "tables", SLUG]
+    names = ["board-index.html", "index.html", "tables", SLUG, "website"]
+    assert sorted(p.name for p in year.iterdir()) == names
 
 
 def test_a_run_leaves_the_folders_of_a_run_still_writing(built):

@@ -132,6 +132,8 @@ def _run(args: argparse.Namespace, workspace: Workspace) -> int:
     print(summary.report())
     for page in summary.index_pages:
         print(f"Index: {page}")
+        if (page.parent / "website" / "index.html").exists():
+            print(f"To publish, copy the folder {page.parent / 'website'}")
     return 0 if summary.ok else 1
 
 

@@ -20,7 +20,7 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_SLUG_CHARS = 60
 # Names outputs/<year>/ uses for itself: an authority so named would collide with them.
-RESERVED_SLUGS = ("tables", "index")
+RESERVED_SLUGS = ("tables", "index", "website")
 
 
 def shown_source(filename: str) -> str:

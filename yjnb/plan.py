@@ -16,17 +16,24 @@ from pathlib import Path
 from typing import Any
 
 from yjnb.errors import InputError, Problem
-from yjnb.inputs.config import PROFILES, PlanConfig, Section, load_plan
+from yjnb.inputs.config import CONTENT_BLOCKS, PROFILES, PlanConfig, Section, load_plan
 from yjnb.inputs.load import LocalData, NationalData, load_local, load_national
 from yjnb.inputs.plan_areas import check_plan_codes
 from yjnb.narrative.content_figures import content_values
-from yjnb.narrative.markdown import render_narrative
+from yjnb.narrative.markdown import (
+    ByProfile,
+    placeholder_names,
+    read_narrative,
+    render_narrative,
+    values_for,
+)
 from yjnb.narrative.placeholders import placeholder_values
+from yjnb.narrative.typed_counts import plan_count_problems, text_count_problems
 from yjnb.paths import Workspace, from_root
 from yjnb.present.charts import Chart
-from yjnb.present.suppress import Protected
+from yjnb.present.suppress import Cells, Protected
 from yjnb.present.tables import Table
-from yjnb.sections import comparisons
+from yjnb.sections import comparisons, dashboard
 
 ILLUSTRATIVE_TEXT = (
     "<strong>Illustrative text:</strong> written to demonstrate the plan, "
@@ -80,17 +87,55 @@ class Plan:
         text = f'<h2 id="{section.id}">{html.escape(section.title)}</h2>'
         self._emit(lambda _profile: {"text/html": text, "text/plain": section.title})
 
+    def local_counts(self, names: set[str]) -> dict[str, ByProfile]:
+        """The placeholders among ``names`` that quote a local count of children.
+
+        Each as the board sees it and as the public table shows it: ``[c]`` where that table
+        withholds the count (a small count, or one hidden so that another cannot be worked
+        out). Built only for the names a narrative uses.
+        """
+        found: dict[str, ByProfile] = {}
+        name = "dashboard.first_time_entrants"
+        if name in names:
+            table = dashboard.first_time_entrants_table(self)
+            if isinstance(table, Protected):
+                found[name] = _count_value(table, (dashboard.TOTAL,), self.config)
+        return found
+
     def narrative(self, section_id: str) -> None:
-        """Display the section's narrative, placeholders filled, or a marked placeholder."""
+        """Display the section's narrative, placeholders filled, or a marked placeholder.
+
+        A placeholder quoting a local count of children shows, in the public profile, what
+        the public table shows (:meth:`local_counts`).
+        """
         self._section(section_id)
         path = self.workspace.narrative_file(self.slug, section_id)
         shown = self.workspace.shown(path)
-        body, found = render_narrative(path, self.values, shown, self.warn)
-        if not found:
+        text = read_narrative(path, shown)
+        values = {**self.values, **self.local_counts(placeholder_names(text or ""))}
+        bodies: dict[str, str] = {}
+        rendered: list[tuple[dict[str, str], str]] = []  # rendered once for equal values
+        for profile in self.profiles:
+            shown_values = values_for(values, profile)
+            same = next((body for v, body in rendered if v == shown_values), None)
+            if same is None:
+                same, _ = render_narrative(path, shown_values, shown, self.warn)
+                rendered.append((shown_values, same))
+            bodies[profile] = same
+        if text is None:
             self.warn(Problem(shown, "narrative file missing: the section shows a placeholder"))
+        elif "public" in self.profiles:  # a small count typed as words would be published
+            threshold, safe = self.config.suppression_threshold, self.config.safe_numbers
+            for problem in text_count_problems(text, shown, threshold, safe):
+                self.warn(problem)
+        flag = ""
         if self.config.is_illustrative("narrative"):
-            body = f'<p class="yjnb-flag-block">{ILLUSTRATIVE_TEXT}</p>{body}'
-        self._emit(lambda _profile: {"text/html": f'<div class="yjnb-narrative">{body}</div>'})
+            flag = f'<p class="yjnb-flag-block">{ILLUSTRATIVE_TEXT}</p>'
+        self._emit(
+            lambda profile: {
+                "text/html": f'<div class="yjnb-narrative">{flag}{bodies[profile]}</div>'
+            }
+        )
 
     def show(self, item: Shown | Sequence[Shown] | None) -> None:
         """Display a table or chart, or several in order; None shows nothing.
@@ -132,8 +177,16 @@ class Plan:
 
         Every warning so far, or only those about the inputs named in ``about``: file names
         ('budget.csv', '07_resources.md'), folders ('narrative') or plan.yaml keys
-        ('resources').
+        ('resources'). The text of each plan.yaml block named is first checked for small
+        counts of children typed as words (:mod:`yjnb.narrative.typed_counts`).
         """
+        blocks = [name for name in about if name in CONTENT_BLOCKS]
+        if blocks and "public" in self.profiles:  # small counts typed into their text
+            path = self.workspace.plan_file(self.slug)
+            threshold, safe = self.config.suppression_threshold, self.config.safe_numbers
+            shown = self.workspace.shown(path)
+            for problem in plan_count_problems(path, shown, threshold, safe, blocks):
+                self.warn(problem)
         notes = [p for p in self.warnings if not about or _concerns(p, about)]
         if "board" not in self.profiles or not notes:
             return
@@ -182,6 +235,15 @@ class Plan:
         for profile in profiles or self.profiles:
             if profile in self.profiles:
                 _display(bundle(profile), {"yjnb": {"profile": profile, **(metadata or {})}})
+
+
+def _count_value(table: Protected, key: tuple, config: PlanConfig) -> ByProfile:
+    """One count of a protected table: the board's figure, and the public table's."""
+    counts = table.counts
+    hidden = counts.suppressed(config.suppression_threshold)
+    public = Cells(counts.frame.assign(suppressed=hidden))
+    board = Cells(counts.frame.assign(suppressed=False))
+    return ByProfile(board.text(key), public.text(key))
 
 
 def table_payload(table: Table) -> dict[str, Any]:

@@ -38,6 +38,7 @@ def authority(year_dir, slug, name, code, profiles=("board", "public"), tables=N
     for profile in profiles:
         (folder / profile / "tables").mkdir(parents=True)
         (folder / profile / "plan.html").write_text("<!DOCTYPE html>")
+        (folder / profile / "performance-appendix.html").write_text("<!DOCTYPE html>")
         (folder / profile / "tables.xlsx").write_bytes(b"")
         for filename, text in (tables or {}).items():
             (folder / profile / "tables" / filename).write_text(text)
@@ -81,13 +82,24 @@ def cell_rows(page, table_id):
 
 def test_lists_every_authority_with_links(year_dir):
     page = write_index(year_dir, "2024-25").read_text(encoding="utf-8")
-    for slug in ("alpha", "zeta", "board-only"):
-        assert f'href="{slug}/board/plan.html"' in page
+    for slug in ("alpha", "zeta"):
+        assert f'href="{slug}/public/plan.html"' in page
     assert 'href="alpha/public/tables.xlsx"' in page
     assert 'href="board-only/public/plan.html"' not in page
     names = [row[0] for row in cell_rows(page, "services")]
     assert names == ["Alpha Youth Justice Service", "Beta Youth Justice Service",
                      "Zeta Youth Justice Service"]  # fmt: skip
+
+
+def test_the_public_index_links_no_board_page_and_the_board_index_says_so(year_dir):
+    page = write_index(year_dir, "2024-25").read_text(encoding="utf-8")
+    assert "/board/" not in page and "board-index" not in page
+    board = (year_dir / "board-index.html").read_text(encoding="utf-8")
+    for slug in ("alpha", "zeta", "board-only"):
+        assert f'href="{slug}/board/plan.html"' in board
+    assert "/public/" not in board
+    assert "<title>Board versions of the Youth Justice Plans 2024-25: not for publication" in board
+    assert "Not for publication." in board
 
 
 def test_indicators_from_a_to_z_and_by_value_with_intervals(year_dir):
@@ -142,6 +154,10 @@ def test_index_passes_axe_in_the_browser(year_dir, open_page):
     assert results.violations_count == 0, results.generate_report()
     narrow = open_page(year_dir / "index.html", 320, 256)
     assert Axe().run(narrow, options=AXE_OPTIONS).violations_count == 0
+    for width, height in ((1280, 900), (320, 256)):
+        board = open_page(year_dir / "board-index.html", width, height)
+        results = Axe().run(board, options=AXE_OPTIONS)
+        assert results.violations_count == 0, results.generate_report()
 
 
 def test_each_figure_is_shown_exactly_as_the_plan_page_shows_it(tmp_path):

@@ -202,6 +202,13 @@ def publish_job(
     manifest["build"] = build
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     (job.staging / "manifest.json").write_text(text, encoding="utf-8")
+    from yjnb.publish.provenance import local_names, scrub_local_paths, workspace_names
     from yjnb.publish.staging import swap
+
+    # Named as the workspace names them, never where they are on this machine.
+    folders = workspace_names(workspace)
+    folders[job.staging] = f"outputs/{job.config.year}/{job.slug}"
+    notebooks = sorted((job.staging / "notebooks").glob("*.ipynb"))
+    scrub_local_paths([*notebooks, job.staging / "manifest.json"], local_names(folders))
 
     swap(job.staging, workspace.output_dir / job.config.year / job.slug)

@@ -154,7 +154,13 @@ def _unchanged(
     build: dict[str, str],
 ) -> bool:
     """True if the last build of this authority had exactly these inputs, notebooks and yjnb."""
-    from yjnb.publish.provenance import sha256, versions
+    from yjnb.publish.provenance import (
+        local_names,
+        sha256,
+        versions,
+        without_local_paths,
+        workspace_names,
+    )
 
     built = workspace.output_dir / config.year / slug
     try:
@@ -165,7 +171,13 @@ def _unchanged(
     return (
         isinstance(manifest, dict)
         and manifest.get("build", {}).get("code") == build["code"]
-        and manifest.get("parameters") == parameters
+        and manifest.get("parameters")
+        == json.loads(
+            without_local_paths(
+                json.dumps(parameters, ensure_ascii=False),
+                local_names(workspace_names(workspace)),
+            )
+        )
         and list(manifest.get("timings", {})) == [s.id for s in sections]
         and manifest.get("versions") == versions()
         and manifest.get("inputs") == {name: sha256(path) for name, path in inputs.items()}
@@ -492,12 +504,17 @@ def run(
                 year_dir = workspace.output_dir / year_label
                 if planned or _index_outdated(year_dir):
                     from yjnb.publish.outputs import write_index
+                    from yjnb.publish.website import WebsiteError, write_website
 
                     try:
                         write_index(year_dir, year_label)
+                        write_website(year_dir)
                     except OSError as exc:
                         failure = f"index for {year_label}: {cannot_write(exc)}"
                         summary.index_failures.append(failure)
+                        continue
+                    except WebsiteError as exc:
+                        summary.index_failures.append(f"website for {year_label}: {exc}")
                         continue
                 summary.index_pages.append(year_dir / "index.html")
     except KeyboardInterrupt:
@@ -577,7 +594,7 @@ def _index_outdated(year_dir: Path) -> bool:
     # Nothing was built: the index needs writing only if a build since it was last written
     # (say, one interrupted before its index) is not in it yet.
     index = year_dir / "index.html"
-    if not index.exists():
+    if not index.exists() or not (year_dir / "website" / "index.html").exists():
         return True
     written = index.stat().st_mtime
     return any(m.stat().st_mtime > written for m in manifests(year_dir))

@@ -15,6 +15,7 @@ from yjnb.inputs.plan_areas import check_plan_codes
 from yjnb.narrative.content_figures import narrative_names
 from yjnb.narrative.markdown import image_problems, read_narrative, unknown_placeholders
 from yjnb.narrative.placeholders import describe
+from yjnb.narrative.typed_counts import plan_count_problems, text_count_problems
 from yjnb.paths import Workspace, slug_problem
 from yjnb.plan import warnings_only
 
@@ -24,7 +25,8 @@ def check_narrative(
 ) -> list[Problem]:
     """Missing narrative files (warnings, or errors when strict) and what cannot be shown.
 
-    Unknown placeholders, and images that cannot be embedded.
+    Unknown placeholders, images that cannot be embedded, and small counts of children typed
+    as words in narrative or plan.yaml text, which the public profile would publish.
     """
     names = {**describe(), **narrative_names(workspace, slug, config)}
     problems = []
@@ -42,6 +44,13 @@ def check_narrative(
             continue
         problems += unknown_placeholders(text, names, shown)
         problems += image_problems(text, path, shown)
+        problems += text_count_problems(
+            text, shown, config.suppression_threshold, config.safe_numbers
+        )
+    plan = workspace.plan_file(slug)
+    problems += plan_count_problems(
+        plan, workspace.shown(plan), config.suppression_threshold, config.safe_numbers
+    )
     return problems
 
 

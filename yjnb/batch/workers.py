@@ -446,7 +446,7 @@ def _warm_caches() -> None:
 
 @dataclass(frozen=True)
 class IndexTask:
-    """Write a year's index (after every authority of the year has ended)."""
+    """Write a year's index, then its website folder (after every authority of the year ended)."""
 
     year_dir: Path
     year: str
@@ -459,9 +459,11 @@ class IndexTask:
 
 def _index_process(writer: Connection, task: IndexTask) -> None:
     from yjnb.publish.outputs import write_index
+    from yjnb.publish.website import write_website
 
     try:
         path = write_index(task.year_dir, task.year)
+        write_website(task.year_dir)
     except OSError as exc:  # a full or read-only disk: said in a line, not a traceback
         writer.send(IndexFailed(task.year, cannot_write(exc)))
     except Exception as exc:

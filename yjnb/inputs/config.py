@@ -122,6 +122,13 @@ class PlanConfig(BaseModel):
         strict=True,  # `yes` is YAML for true, which lax validation would read as 1
         description="Public profile: counts from 1 to this are shown as [c].",
     )
+    safe_numbers: list[str] = Field(
+        default_factory=list,
+        description="Public profile: phrases in narrative or plan.yaml text, as written, whose "
+        "small number the author has checked is safe to publish (a national figure, say), "
+        "e.g. 'two national priority areas'. Each is no longer reported as a possible small "
+        "count of children.",
+    )
     history_years: int = Field(
         default=5,
         ge=1,

@@ -18,6 +18,7 @@ from yjnb.inputs.schemas import BUDGET_MONEY_COLUMNS
 from yjnb.narrative.markdown import NOT_AVAILABLE
 from yjnb.paths import Workspace
 from yjnb.sections.common import long_date, percent
+from yjnb.sections.dashboard import is_total
 from yjnb.sections.resources import (
     COLUMN_LABELS,
     STANDARD_AGENCIES,
@@ -56,6 +57,9 @@ STRUCTURED_NAMES = {
     "board.members": "number of management board members",
     "board.chair": "name of the board's chair",
     "board.meets": "how often the board meets",
+    "dashboard.first_time_entrants": "number of first time entrants in the dashboard, all "
+    "disposals (a local count of children: [c] in the public profile where its table "
+    "withholds it)",
     "progress.year": "year of the previous plan",
     "progress.objectives": "number of objectives in the previous plan",
     "progress.actions": "number of actions in the previous plan",
@@ -107,6 +111,11 @@ def _structured_values(config: PlanConfig) -> dict[str, str]:
             count = sum(a.status == status for a in actions)
             values[f"progress.{key}"] = str(count)
             values[f"progress.{key}_percent"] = percent(count, len(actions))
+    if config.dashboard and config.dashboard.first_time_entrants:
+        rows = config.dashboard.first_time_entrants
+        values["dashboard.first_time_entrants"] = (
+            f"{sum(r.children for r in rows if not is_total(r.disposal)):,}"
+        )
     if config.risks:
         entries = config.risks.entries
         values["risks.count"] = str(len(entries))

@@ -52,6 +52,35 @@ def _markdown() -> MarkdownIt:
 _MD = _markdown()
 
 
+class ByProfile(str):
+    """A placeholder value the public profile shows otherwise: a local count of children.
+
+    As text it is the board's value; :attr:`public` is the public profile's, ``[c]`` where
+    the public table withholds the count, so narrative never states what a table withholds.
+    """
+
+    public: str
+
+    def __new__(cls, board: str, public: str) -> ByProfile:
+        """The board's value as text, with the public profile's beside it."""
+        value = super().__new__(cls, board)
+        value.public = public
+        return value
+
+
+def values_for(values: Mapping[str, str], profile: str) -> dict[str, str]:
+    """The placeholder values as ``profile`` shows them (see :class:`ByProfile`)."""
+    return {
+        name: value.public if profile == "public" and isinstance(value, ByProfile) else value
+        for name, value in values.items()
+    }
+
+
+def placeholder_names(text: str) -> set[str]:
+    """Every placeholder name a text uses."""
+    return {match[1] for match in PLACEHOLDER_RE.finditer(text)}
+
+
 def unknown_placeholders(text: str, names: Collection[str], shown: str) -> list[Problem]:
     """One problem, naming file and line, for every placeholder not in ``names``."""
     return [

@@ -48,6 +48,7 @@ WORKBOOK_INTRO = {
     "public": "The tables published with {name}'s Youth Justice Plan {year}, public version.",
 }
 WORKBOOK = "tables.xlsx"
+BOARD_INDEX = "board-index.html"  # beside the year's index: the board pages, not for publication
 APPENDIX_TITLE = "Performance appendix"
 
 
@@ -293,11 +294,14 @@ def _workbook(
 
 
 def write_index(year_dir: Path, year: str) -> Path:
-    """outputs/<year>/index.html: every authority built, links, comparison tables.
+    """outputs/<year>/index.html: every authority built, links to public pages, comparisons.
 
-    The comparison tables are also written as ``tables/<id>.csv`` and ``tables.xlsx``
-    beside the index. All three are written in a staging folder, then swapped into place
-    while Ctrl-C waits: an interrupted run leaves the earlier ones, never a mixture.
+    The index links only the public pages: the board pages are listed in ``board-index.html``
+    beside it, marked not for publication. The comparison tables are also written as
+    ``tables/<id>.csv`` and ``tables.xlsx`` beside the index. All are written in a staging
+    folder, then swapped into place while Ctrl-C waits: an interrupted run leaves the earlier
+    ones, never a mixture. The website folder is written from them afterwards
+    (:func:`yjnb.publish.website.write_website`).
     """
     if (year_dir / "tables" / "manifest.json").exists():  # swapping would remove it
         raise ValueError(
@@ -322,6 +326,7 @@ def write_index(year_dir: Path, year: str) -> Path:
         loader=FileSystemLoader([TEMPLATES_DIR, TEMPLATES_DIR / "yjnb"]),
         autoescape=select_autoescape(default=True),
     )
+    board_page = env.get_template("board_index.html.j2").render(year=year, entries=entries)
     page = env.get_template("index_page.html.j2").render(
         year=year,
         entries=entries,
@@ -347,12 +352,14 @@ def write_index(year_dir: Path, year: str) -> Path:
                 created=plan_year_start(year),
             )
         (staging / "index.html").write_text(page, encoding="utf-8")
+        (staging / BOARD_INDEX).write_text(board_page, encoding="utf-8")
         with signals_deferred():  # the tables first: the new index links only new tables
             swap(staging / "tables", year_dir / "tables")
             if (staging / WORKBOOK).exists():
                 os.replace(staging / WORKBOOK, year_dir / WORKBOOK)
             else:
                 (year_dir / WORKBOOK).unlink(missing_ok=True)
+            os.replace(staging / BOARD_INDEX, year_dir / BOARD_INDEX)
             os.replace(staging / "index.html", year_dir / "index.html")
     finally:
         shutil.rmtree(staging, ignore_errors=True)

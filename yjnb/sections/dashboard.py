@@ -29,7 +29,8 @@ TOTAL = "Total"
 SOURCE = "The service's case management records, as published in its performance dashboard"
 
 
-def _is_total(name: str) -> bool:
+def is_total(name: str) -> bool:
+    """True for a row that states the total of the others ('Total', in any case)."""
     return name.strip().casefold() == TOTAL.casefold()
 
 
@@ -65,7 +66,7 @@ def first_time_entrants_table(plan: Plan) -> Protected | Table:
     caption = "First time entrants by first disposal"
     if block is None or not block.first_time_entrants:
         return _absent(plan, "first_time_entrants", caption, "first_time_entrants")
-    rows = [r for r in block.first_time_entrants if not _is_total(r.disposal)]
+    rows = [r for r in block.first_time_entrants if not is_total(r.disposal)]
     builder = CountsBuilder(["disposal"])
     for row in rows:
         builder.add((row.disposal,), row.children)
@@ -73,7 +74,7 @@ def first_time_entrants_table(plan: Plan) -> Protected | Table:
     builder.add((TOTAL,), total)
     builder.add_sum((TOTAL,), [(r.disposal,) for r in rows])
     for i, row in enumerate(block.first_time_entrants):
-        if _is_total(row.disposal) and row.children != total:
+        if is_total(row.disposal) and row.children != total:
             plan.warn(
                 plan_problem(
                     plan,
@@ -212,7 +213,7 @@ def need_by_group_table(plan: Plan) -> Protected | Table:
     caption = "Children with a need"
     if block is None or not block.shares:
         return _absent(plan, "need_by_group", caption, "shares")
-    rows = [r for r in block.shares if not _is_total(r.group)]
+    rows = [r for r in block.shares if not is_total(r.group)]
     builder = CountsBuilder(["group", "measure"])
     for row in rows:
         builder.add((row.group, "children"), row.children)
@@ -241,7 +242,7 @@ def need_by_group_table(plan: Plan) -> Protected | Table:
 def _check_shares(plan: Plan, block: Dashboard, totals: dict[str, int]) -> None:
     for i, row in enumerate(block.shares):
         key = f"dashboard.shares.{i}"
-        if _is_total(row.group):
+        if is_total(row.group):
             for measure, total in totals.items():
                 if getattr(row, measure) != total:
                     plan.warn(
