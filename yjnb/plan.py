@@ -15,10 +15,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from yjnb import reads
 from yjnb.errors import InputError, Problem
 from yjnb.inputs.config import PROFILES, PlanConfig, Section, load_plan
 from yjnb.inputs.load import LocalData, NationalData, load_local, load_national
 from yjnb.inputs.plan_areas import check_plan_codes
+from yjnb.inputs.tracking import QuotedValues
 from yjnb.narrative.content_figures import content_values
 from yjnb.narrative.markdown import render_narrative
 from yjnb.narrative.placeholders import placeholder_values
@@ -49,6 +51,9 @@ class Plan:
     profiles: tuple[str, ...] = ("board",)
     warnings: list[Problem] = field(default_factory=list)
     _notes_id: str = field(default="data-notes", init=False, repr=False)
+    _indicators: tuple[comparisons.Comparison, frozenset[str]] | None = field(
+        default=None, init=False, repr=False
+    )
 
     # -- computed once, shared by every table and placeholder --------------------------------
     @cached_property
@@ -56,21 +61,31 @@ class Plan:
         """Sections of this plan by id, in order."""
         return {s.id: s for s in self.config.plan_sections()}
 
-    @cached_property
+    @property
     def indicators(self) -> comparisons.Comparison:
-        """Indicators for the authority and every comparator, with data-quality warnings."""
-        result = comparisons.compare_authority(self.config, self.national)
-        for problem in result.warnings:
-            self.warn(problem)
-        return result
+        """Indicators for the authority and every comparator, with data-quality warnings.
+
+        Computed once; what computing them read (:mod:`yjnb.reads`) is noted at every use,
+        since the first may have been for placeholder values, whose reads are not noted.
+        """
+        if self._indicators is None:
+            with reads.recording() as read:
+                result = comparisons.compare_authority(self.config, self.national)
+            self._indicators = (result, frozenset(read))
+            for problem in result.warnings:
+                self.warn(problem)
+        reads.replay(self._indicators[1])
+        return self._indicators[0]
 
     @cached_property
     def values(self) -> dict[str, str]:
-        """Every placeholder name narrative may use, with its display value."""
-        return {
-            **content_values(self.config, self.local),
-            **placeholder_values(self.config, self.national, self.indicators),
-        }
+        """Every placeholder name narrative may use, with its display value.
+
+        Computing them all reads nearly every input; what a section depends on is only the
+        values its narrative quotes, each noted as it is quoted (:meth:`narrative`).
+        """
+        with reads.paused():
+            return narrative_values(self.config, self.national, self.local, self.indicators)
 
     # -- what a section displays ------------------------------------------------------------
     def heading(self, section_id: str) -> None:
@@ -85,7 +100,7 @@ class Plan:
         self._section(section_id)
         path = self.workspace.narrative_file(self.slug, section_id)
         shown = self.workspace.shown(path)
-        body, found = render_narrative(path, self.values, shown, self.warn)
+        body, found = render_narrative(path, QuotedValues(self.values), shown, self.warn)
         if not found:
             self.warn(Problem(shown, "narrative file missing: the section shows a placeholder"))
         if self.config.is_illustrative("narrative"):
@@ -182,6 +197,19 @@ class Plan:
         for profile in profiles or self.profiles:
             if profile in self.profiles:
                 _display(bundle(profile), {"yjnb": {"profile": profile, **(metadata or {})}})
+
+
+def narrative_values(
+    config: PlanConfig,
+    national: NationalData,
+    local: LocalData,
+    comparison: comparisons.Comparison,
+) -> dict[str, str]:
+    """Every placeholder name narrative may use, with its display value (see Plan.values)."""
+    return {
+        **content_values(config, local),
+        **placeholder_values(config, national, comparison),
+    }
 
 
 def table_payload(table: Table) -> dict[str, Any]:

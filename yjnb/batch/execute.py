@@ -177,9 +177,17 @@ def cannot_write(exc: OSError) -> str:
 
 
 def publish_job(
-    job: Any, timings: dict[str, float], workspace: Workspace, build: dict[str, str]
+    job: Any,
+    timings: dict[str, float],
+    workspace: Workspace,
+    build: dict[str, str],
+    sections: dict[str, dict[str, str] | None] | None = None,
 ) -> None:
-    """Publish a staged authority, then swap it into place."""
+    """Publish a staged authority, then swap it into place.
+
+    ``sections`` are the inputs each section read, with their digests (None where they were
+    not noted): :mod:`yjnb.batch.incremental` compares them before the next build.
+    """
     import json
 
     from nbformat.v4 import nbjson
@@ -198,6 +206,7 @@ def publish_job(
     )
     # How it was built: the runner compares this before reusing a build.
     manifest["build"] = build
+    manifest["sections"] = {s.id: {"inputs": (sections or {}).get(s.id)} for s in job.sections}
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     (job.staging / "manifest.json").write_text(text, encoding="utf-8")
     from yjnb.publish.staging import swap

@@ -54,6 +54,7 @@ from yjnb.batch.messages import (
     ProcessEnded,
     Report,
     SectionExecuted,
+    SectionsPlanned,
     ServerReady,
 )
 from yjnb.batch.workers import SERVER_COMMAND, AuthorityTask, IndexTask
@@ -93,6 +94,8 @@ class RunSummary:
     seconds: float = 0.0
     index_pages: list[Path] = field(default_factory=list)
     index_failures: list[str] = field(default_factory=list)
+    executed: dict[str, dict[str, str]] = field(default_factory=dict)  # slug -> section: why
+    kept: dict[str, tuple[str, ...]] = field(default_factory=dict)  # slug -> sections kept
 
     @property
     def ok(self) -> bool:
@@ -102,6 +105,8 @@ class RunSummary:
     def report(self) -> str:
         """A plain-text summary for the terminal."""
         lines = [f"{slug}: unchanged since last build, reused" for slug in self.reused]
+        for slug, executed in self.executed.items():
+            lines += _why_executed(slug, executed, self.kept.get(slug, ()))
         lines.append(
             f"Built {len(self.built)} authorities ({self.notebooks_executed} notebooks) "
             f"in {self.seconds:.1f} s."
@@ -115,6 +120,17 @@ class RunSummary:
             lines += [f"  - {failure}" for failure in self.failures]
         lines += [f"Could not write the {failure}" for failure in self.index_failures]
         return "\n".join(lines)
+
+
+def _why_executed(slug: str, executed: dict[str, str], kept: tuple[str, ...]) -> list[str]:
+    # One line if every section was executed for one reason (a first build, --force),
+    # else a line for each section executed, saying which of its inputs changed.
+    if not kept and len(set(executed.values())) == 1:
+        return [f"{slug}: every section executed ({next(iter(executed.values()))})"]
+    lines = [f"{slug}: {section}: {why}" for section, why in executed.items()]
+    if kept:
+        lines.append(f"{slug}: {len(kept)} sections unchanged, kept from the last build")
+    return lines
 
 
 class Interrupted(KeyboardInterrupt):
@@ -458,7 +474,7 @@ def run(
         indexed = False
         if planned:
             workers = jobs or os.cpu_count() or 1
-            _build(servers[0], workspace, planned, summary, workers, progress, build)
+            _build(servers[0], workspace, planned, summary, workers, progress, build, force)
             # Written by the server's processes, which have publishing imported already.
             indexed = servers[0].alive and _write_indexes(servers[0], workspace, summary)
             servers[0].close()
@@ -567,6 +583,7 @@ def _build(
     workers: int,
     progress: bool | None,
     build: dict[str, str],
+    force: bool = False,
 ) -> None:
     # Authorities build side by side, each running `concurrency` notebooks at a time, so
     # that one authority alone still uses every core.
@@ -587,7 +604,7 @@ def _build(
         while queue or active:
             while queue and len(active) < at_once:
                 job = queue.popleft()
-                server.send(AuthorityTask(job, workspace, engine, concurrency, build))
+                server.send(AuthorityTask(job, workspace, engine, concurrency, build, force))
                 active.add(job.slug)
             try:
                 report = server.receive()
@@ -596,6 +613,9 @@ def _build(
                     summary.failures.append(Failure(slug, "", "", "the worker process stopped"))
                 break
             match report:
+                case SectionsPlanned(slug=slug, execute=execute, keep=keep):
+                    summary.executed[slug], summary.kept[slug] = execute, keep
+                    bar.update(len(keep))
                 case SectionExecuted():
                     summary.notebooks_executed += 1
                     bar.update()
