@@ -1,4 +1,4 @@
-"""The command line: `yjnb run`, `validate`, `new`, `placeholders` and `import`."""
+"""The command line: `yjnb run`, `preview`, `validate`, `new`, `placeholders` and `import`."""
 
 from __future__ import annotations
 
@@ -54,6 +54,18 @@ def build_parser() -> argparse.ArgumentParser:
         "last build (by default those are reused)",
     )
     run.add_argument("--strict", action="store_true", help=STRICT_HELP)
+
+    watch = commands.add_parser(
+        "preview", help="serve the built pages on 127.0.0.1, rebuilt and reloaded on each edit"
+    )
+    _selectors(watch)
+    watch.add_argument("--output-dir", metavar="DIR", help="default: outputs/")
+    watch.add_argument(
+        "--profile",
+        choices=("board", "public"),
+        default="board",
+        help="the pages to open; default: board",
+    )
 
     validate = commands.add_parser("validate", help="check every input; writes nothing")
     _selectors(validate)
@@ -127,6 +139,12 @@ def _run(args: argparse.Namespace, workspace: Workspace) -> int:
     return 0 if summary.ok else 1
 
 
+def _preview(args: argparse.Namespace, workspace: Workspace) -> int:
+    from yjnb.batch.preview import preview
+
+    return preview(workspace, _authorities(args, workspace), year=args.year, profile=args.profile)
+
+
 def _authorities(args: argparse.Namespace, workspace: Workspace) -> list[str]:
     """The authorities chosen (by default every one under params/); a bad slug is refused."""
     slugs = args.authority or workspace.authorities()
@@ -196,6 +214,7 @@ IMPORT_KINDS = {
 }
 COMMANDS = {
     "run": _run,
+    "preview": _preview,
     "validate": _validate,
     "new": _new,
     "placeholders": _placeholders,

@@ -424,6 +424,7 @@ def run(
     engine: str = "fork",
     force: bool = False,
     strict: bool = False,
+    server: WorkerServer | None = None,
 ) -> RunSummary:
     """Build every section of every selected authority, then the index of each year built.
 
@@ -449,6 +450,9 @@ def run(
     strict
         Build no authority whose inputs have any problem, warnings and data-quality notes
         included (what ``yjnb validate --strict`` fails on); each is a failure naming them.
+    server
+        A worker server to use and leave running (``yjnb preview`` builds again and again);
+        default: one started for this run, and closed at its end.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}: expected one of {ENGINES}")
@@ -468,7 +472,7 @@ def run(
             summary,
             force=force,
             build=build,
-            on_first_job=lambda: servers.append(WorkerServer()),
+            on_first_job=lambda: servers.append(server or WorkerServer()),
             strict=strict,
         )
         indexed = False
@@ -477,7 +481,8 @@ def run(
             _build(servers[0], workspace, planned, summary, workers, progress, build, force)
             # Written by the server's processes, which have publishing imported already.
             indexed = servers[0].alive and _write_indexes(servers[0], workspace, summary)
-            servers[0].close()
+            if server is None:
+                servers[0].close()
         if not indexed:
             summary.index_pages.clear()
             for year_label in sorted(summary.years):
