@@ -172,6 +172,11 @@ def changes(folders: list[Path], outputs: Path, stop: threading.Event) -> Iterat
             yield changed
 
 
+def say_now(text: str) -> None:
+    """Print a line at once, even to a pipe (the preview's output is read as it runs)."""
+    print(text, flush=True)
+
+
 class Preview:
     """Builds, serves and watches: :func:`preview` runs one until Ctrl-C."""
 
@@ -180,7 +185,7 @@ class Preview:
         workspace: Workspace,
         slugs: list[str],
         year: str | None = None,
-        say: Callable[[str], None] = print,
+        say: Callable[[str], None] = say_now,
     ):
         self.workspace, self.slugs, self.year, self.say = workspace, slugs, year, say
         self.state = PreviewState()
@@ -241,7 +246,7 @@ def preview(
     slugs: list[str],
     year: str | None = None,
     profile: str = "board",
-    say: Callable[[str], None] = print,
+    say: Callable[[str], None] = say_now,
 ) -> int:
     """Build, serve on 127.0.0.1 and rebuild on every edit until Ctrl-C; returns the status."""
     if profile not in PROFILES:

@@ -478,7 +478,8 @@ def run(
         indexed = False
         if planned:
             workers = jobs or os.cpu_count() or 1
-            _build(servers[0], workspace, planned, summary, workers, progress, build, force)
+            kept = server is not None  # a server that outlives the run keeps inputs loaded
+            _build(servers[0], workspace, planned, summary, workers, progress, build, force, kept)
             # Written by the server's processes, which have publishing imported already.
             indexed = servers[0].alive and _write_indexes(servers[0], workspace, summary)
             if server is None:
@@ -589,6 +590,7 @@ def _build(
     progress: bool | None,
     build: dict[str, str],
     force: bool = False,
+    keep_inputs: bool = False,
 ) -> None:
     # Authorities build side by side, each running `concurrency` notebooks at a time, so
     # that one authority alone still uses every core.
@@ -609,7 +611,10 @@ def _build(
         while queue or active:
             while queue and len(active) < at_once:
                 job = queue.popleft()
-                server.send(AuthorityTask(job, workspace, engine, concurrency, build, force))
+                task = AuthorityTask(
+                    job, workspace, engine, concurrency, build, force, keep_inputs
+                )
+                server.send(task)
                 active.add(job.slug)
             try:
                 report = server.receive()

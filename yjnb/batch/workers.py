@@ -102,6 +102,9 @@ class AuthorityTask:
     concurrency: int = 1
     build: dict[str, str] = field(default_factory=dict)
     force: bool = False  # execute every section, changed or not
+    # Load the authority's inputs in the server, to be reused by its next builds while the
+    # files are unchanged (yjnb.reuse): for a server kept running between builds (preview).
+    keep_inputs: bool = False
 
 
 # --- processes -----------------------------------------------------------------------------
@@ -370,13 +373,23 @@ def _warm_authority(task: AuthorityTask) -> None:
     # it (and reports the problem) itself.
     from yjnb import reuse
     from yjnb.batch.engine import make_spare_shell
+
+    reuse.remember()
+    _load_inputs(task)
+    if task.engine == "fork":
+        make_spare_shell()
+    gc.freeze()
+
+
+def _load_inputs(task: AuthorityTask) -> None:
+    # What every notebook of the authority loads and computes first, loaded here to be
+    # reused (yjnb.reuse must be on).
     from yjnb.inputs.config import load_plan
     from yjnb.inputs.load import load_local, load_national
     from yjnb.narrative.content_figures import content_values
     from yjnb.narrative.placeholders import placeholder_values
     from yjnb.sections.comparisons import compare_authority
 
-    reuse.remember()
     job, workspace = task.job, task.workspace
     try:
         national = load_national(workspace.data_dir)
@@ -389,9 +402,6 @@ def _warm_authority(task: AuthorityTask) -> None:
         placeholder_values(config, national, comparison)
     except InputError:
         pass  # reported by the notebooks themselves
-    if task.engine == "fork":
-        make_spare_shell()
-    gc.freeze()
 
 
 # --- the server ----------------------------------------------------------------------------
@@ -504,6 +514,9 @@ def serve(conn: Connection) -> None:
                         target, label = _index_process, task.label
                     else:
                         _warm_workspace(task, warmed)
+                        if task.keep_inputs:
+                            _load_inputs(task)
+                            gc.freeze()
                         target, label = _authority_process, task.job.slug
                     try:
                         pid, reader = start_process(
