@@ -61,10 +61,13 @@ def edit_plan(ws: Workspace) -> None:
 
 
 def edit_kpis(ws: Workspace) -> None:
+    # Two counts of one quarter, whose measures still count the same children.
     replace_in(
         ws.local_file(SLUG, "kpis.csv"),
-        "2023-24 Q4,accommodation,all,suitability,Suitable,16",
-        "2023-24 Q4,accommodation,all,suitability,Suitable,15",
+        "2023-24 Q4,accommodation,all,suitability,Suitable,16\n"
+        "2023-24 Q4,accommodation,all,suitability,Unsuitable,0\n",
+        "2023-24 Q4,accommodation,all,suitability,Suitable,15\n"
+        "2023-24 Q4,accommodation,all,suitability,Unsuitable,1\n",
     )
 
 

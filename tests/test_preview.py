@@ -56,6 +56,8 @@ class Running:
             stderr=subprocess.STDOUT,
             text=True,
             cwd=ROOT,
+            # Ctrl-C reaches it even where this test runs with SIGINT ignored (in background)
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
