@@ -132,7 +132,8 @@ def test_preview_serves_rebuilds_on_an_edit_and_shows_an_input_error(tmp_path):
         version = wait_for_version(base, version)
         page = fetch(page_url)
         assert "The last build failed" in page
-        assert re.search(rf"data/local/{SLUG}/kpis\.csv, row {row}, column .count.", page), page
+        where = rf"data/local/{SLUG}/kpis\.csv, row {row}, column (&#x27;|')count"
+        assert re.search(where, page), page
         assert "A sentence seen in the preview." in page  # the last good page, still there
 
         preview.process.send_signal(signal.SIGINT)

@@ -45,6 +45,11 @@ RELOAD_SCRIPT = """<script>
   poll();
 })();
 </script>"""
+NOT_BUILT = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Not built yet</title>'
+    "</head><body><main><h1>Not built yet</h1><p>This page has not been built. It appears "
+    "here once it has.</p></main></body></html>"
+)
 BANNER_STYLE = (
     "border:4px solid #d4351c;background:#fff;color:#0b0c0c;padding:1em;margin:0 0 1em;"
     "font-family:sans-serif"
@@ -119,10 +124,14 @@ def make_handler(root: Path, state: PreviewState) -> type[SimpleHTTPRequestHandl
                 page = served_page(local.read_text(encoding="utf-8"), state)
                 self._send(page.encode("utf-8"), "text/html; charset=utf-8")
                 return
+            if local.suffix == ".html":  # not built yet: reloads once it is
+                page = served_page(NOT_BUILT, state)
+                self._send(page.encode("utf-8"), "text/html; charset=utf-8", HTTPStatus.NOT_FOUND)
+                return
             super().do_GET()
 
-        def _send(self, body: bytes, kind: str) -> None:
-            self.send_response(HTTPStatus.OK)
+        def _send(self, body: bytes, kind: str, status: HTTPStatus = HTTPStatus.OK) -> None:
+            self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
@@ -259,10 +268,11 @@ def preview(
         years = sorted(summary.years)
         for slug in slugs:
             for built in years:
-                if (workspace.output_dir / built / slug).is_dir():
-                    say(f"{slug}: {page_url(port, slug, profile, built)}")
+                say(f"{slug}: {page_url(port, slug, profile, built)}")
         for built in years:
             say(f"Index: http://{HOST}:{port}/{built}/index.html")
+        if not years:
+            say(f"Serving http://{HOST}:{port}/")
         say("Watching params/, data/ and notebooks/; Ctrl-C stops.")
         session.watch()
     except KeyboardInterrupt:
