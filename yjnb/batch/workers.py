@@ -332,7 +332,9 @@ def _authority_process(conn: Connection, task: AuthorityTask) -> None:
         return
     try:
         inputs = {s: current.inputs(noted.get(s), s) for s in ids}
-        publish_job(job, timings, workspace, task.build, inputs)
+        built = workspace.output_dir / job.config.year / job.slug
+        last = built if sections.keep else None  # kept sections: the same code built it
+        publish_job(job, timings, workspace, task.build, inputs, last)
     except OSError as exc:  # a full or read-only disk: said in a line, not a traceback
         conn.send(AuthorityFailed(Failure(job.slug, "publishing", "", cannot_write(exc))))
         return
