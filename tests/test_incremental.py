@@ -83,7 +83,7 @@ def edit_notebook(ws: Workspace) -> None:
     path = ws.notebooks_dir / "06_child_first.ipynb"
     notebook = json.loads(path.read_text(encoding="utf-8"))
     notebook["cells"].append(
-        {"cell_type": "markdown", "metadata": {}, "source": ["A note added to the section."]}
+        {"cell_type": "markdown", "id": "06-added", "metadata": {}, "source": ["A note added."]}
     )
     path.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")
 
