@@ -200,7 +200,7 @@ def publish_authority(
     be made from the same parts (:mod:`yjnb.publish.memo`). Returns the manifest.
     """
     memo = memo or OutputMemo(staging)
-    made_from = {id(e): digest(e.notebook) for e in executed}
+    made_from = {id(e): _page_digest(e.notebook) for e in executed}
     footer = [
         f"{config.name} Youth Justice Plan {config.year}.",
         "Produced with yjnb from published national statistics and the service's own returns.",
@@ -240,6 +240,22 @@ def publish_authority(
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     (staging / "manifest.json").write_text(text, encoding="utf-8")
     return manifest
+
+
+# What Papermill records of each run (times, the staging folder written to), never shown on a
+# page: left out of a page's digest, so that a section kept from the last build and the same
+# section executed again make the same page, with the same digest.
+RUN_RECORDS = ("papermill", "execution")
+
+
+def _page_digest(notebook: nbformat.NotebookNode) -> str:
+    """A digest of what a page shows of an executed notebook (:data:`RUN_RECORDS` left out)."""
+
+    def without_runs(metadata: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in metadata.items() if k not in RUN_RECORDS}
+
+    cells = [{**c, "metadata": without_runs(c.get("metadata", {}))} for c in notebook.cells]
+    return digest(without_runs(notebook.metadata), cells)
 
 
 @dataclass(frozen=True)
