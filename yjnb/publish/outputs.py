@@ -242,9 +242,10 @@ def publish_authority(
     return manifest
 
 
-# What Papermill records of each run (times, the staging folder written to), never shown on a
-# page: left out of a page's digest, so that a section kept from the last build and the same
-# section executed again make the same page, with the same digest.
+# What Papermill records of each run (times, the staging folder written to, a new id for the
+# cell of parameters it adds), never shown on a page: left out of a page's digest, so that a
+# section kept from the last build and the same section executed again make the same page,
+# with the same digest.
 RUN_RECORDS = ("papermill", "execution")
 
 
@@ -254,7 +255,13 @@ def _page_digest(notebook: nbformat.NotebookNode) -> str:
     def without_runs(metadata: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in metadata.items() if k not in RUN_RECORDS}
 
-    cells = [{**c, "metadata": without_runs(c.get("metadata", {}))} for c in notebook.cells]
+    cells = [
+        {
+            **{k: v for k, v in c.items() if k != "id"},
+            "metadata": without_runs(c.get("metadata", {})),
+        }
+        for c in notebook.cells
+    ]
     return digest(without_runs(notebook.metadata), cells)
 
 
