@@ -60,7 +60,8 @@ class Running:
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         self.lines: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self) -> None:
         for line in self.process.stdout:
@@ -143,6 +144,8 @@ def test_preview_serves_rebuilds_on_an_edit_and_shows_an_input_error(tmp_path):
         if preview.process.poll() is None:
             preview.process.kill()
             preview.process.wait()
+        preview.reader.join(10)
+        preview.process.stdout.close()
 
 
 def test_the_page_served_reloads_and_shows_failures_but_the_file_is_untouched(tmp_path):
