@@ -1,4 +1,4 @@
-"""The command line: `yjnb run`, `validate`, `new`, `placeholders` and `import`."""
+"""The command line: `yjnb run`, `preview`, `validate`, `new`, `placeholders` and `import`."""
 
 from __future__ import annotations
 
@@ -55,6 +55,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--strict", action="store_true", help=STRICT_HELP)
     run.add_argument("--final", action="store_true", help=FINAL_HELP)
+
+    watch = commands.add_parser(
+        "preview", help="serve the built pages on 127.0.0.1, rebuilt and reloaded on each edit"
+    )
+    _selectors(watch)
+    watch.add_argument("--output-dir", metavar="DIR", help="default: outputs/")
+    watch.add_argument(
+        "--profile",
+        choices=("board", "public"),
+        default="board",
+        help="the pages to open; default: board",
+    )
 
     validate = commands.add_parser("validate", help="check every input; writes nothing")
     _selectors(validate)
@@ -137,6 +149,12 @@ def _run(args: argparse.Namespace, workspace: Workspace) -> int:
     return 0 if summary.ok else 1
 
 
+def _preview(args: argparse.Namespace, workspace: Workspace) -> int:
+    from yjnb.batch.preview import preview
+
+    return preview(workspace, _authorities(args, workspace), year=args.year, profile=args.profile)
+
+
 def _authorities(args: argparse.Namespace, workspace: Workspace) -> list[str]:
     """The authorities chosen (by default every one under params/); a bad slug is refused."""
     slugs = args.authority or workspace.authorities()
@@ -210,6 +228,7 @@ IMPORT_KINDS = {
 }
 COMMANDS = {
     "run": _run,
+    "preview": _preview,
     "validate": _validate,
     "new": _new,
     "placeholders": _placeholders,

@@ -15,10 +15,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from yjnb import reads
 from yjnb.errors import InputError, Problem
 from yjnb.inputs.config import CONTENT_BLOCKS, PROFILES, PlanConfig, Section, load_plan
 from yjnb.inputs.load import LocalData, NationalData, load_local, load_national
 from yjnb.inputs.plan_areas import check_plan_codes
+from yjnb.inputs.tracking import QuotedValues
 from yjnb.narrative.content_figures import content_values
 from yjnb.narrative.markdown import (
     ByProfile,
@@ -56,6 +58,9 @@ class Plan:
     profiles: tuple[str, ...] = ("board",)
     warnings: list[Problem] = field(default_factory=list)
     _notes_id: str = field(default="data-notes", init=False, repr=False)
+    _indicators: tuple[comparisons.Comparison, frozenset[str]] | None = field(
+        default=None, init=False, repr=False
+    )
 
     # -- computed once, shared by every table and placeholder --------------------------------
     @cached_property
@@ -63,21 +68,31 @@ class Plan:
         """Sections of this plan by id, in order."""
         return {s.id: s for s in self.config.plan_sections()}
 
-    @cached_property
+    @property
     def indicators(self) -> comparisons.Comparison:
-        """Indicators for the authority and every comparator, with data-quality warnings."""
-        result = comparisons.compare_authority(self.config, self.national)
-        for problem in result.warnings:
-            self.warn(problem)
-        return result
+        """Indicators for the authority and every comparator, with data-quality warnings.
+
+        Computed once; what computing them read (:mod:`yjnb.reads`) is noted at every use,
+        since the first may have been for placeholder values, whose reads are not noted.
+        """
+        if self._indicators is None:
+            with reads.recording() as read:
+                result = comparisons.compare_authority(self.config, self.national)
+            self._indicators = (result, frozenset(read))
+            for problem in result.warnings:
+                self.warn(problem)
+        reads.replay(self._indicators[1])
+        return self._indicators[0]
 
     @cached_property
     def values(self) -> dict[str, str]:
-        """Every placeholder name narrative may use, with its display value."""
-        return {
-            **content_values(self.config, self.local),
-            **placeholder_values(self.config, self.national, self.indicators),
-        }
+        """Every placeholder name narrative may use, with its display value.
+
+        Computing them all reads nearly every input; what a section depends on is only the
+        values its narrative quotes, each noted as it is quoted (:meth:`narrative`).
+        """
+        with reads.paused():
+            return narrative_values(self.config, self.national, self.local, self.indicators)
 
     # -- what a section displays ------------------------------------------------------------
     def heading(self, section_id: str) -> None:
@@ -119,7 +134,8 @@ class Plan:
             shown_values = values_for(values, profile)
             same = next((body for v, body in rendered if v == shown_values), None)
             if same is None:
-                same, _ = render_narrative(path, shown_values, shown, self.warn)
+                # Each placeholder quoted is noted, so an edit to its figure rebuilds the section.
+                same, _ = render_narrative(path, QuotedValues(shown_values), shown, self.warn)
                 rendered.append((shown_values, same))
             bodies[profile] = same
         if text is None:
@@ -244,6 +260,19 @@ def _count_value(table: Protected, key: tuple, config: PlanConfig) -> ByProfile:
     public = Cells(counts.frame.assign(suppressed=hidden))
     board = Cells(counts.frame.assign(suppressed=False))
     return ByProfile(board.text(key), public.text(key))
+
+
+def narrative_values(
+    config: PlanConfig,
+    national: NationalData,
+    local: LocalData,
+    comparison: comparisons.Comparison,
+) -> dict[str, str]:
+    """Every placeholder name narrative may use, with its display value (see Plan.values)."""
+    return {
+        **content_values(config, local),
+        **placeholder_values(config, national, comparison),
+    }
 
 
 def table_payload(table: Table) -> dict[str, Any]:

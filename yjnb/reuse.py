@@ -7,8 +7,10 @@ find the results already in memory instead of reading, validating and computing 
 
 Results are keyed by the bytes of the files read (:func:`by_contents`) or by the very
 objects passed in (:func:`by_identity`), so a changed file is read afresh and results are
-the same with reuse or without. In a process that never calls :func:`remember` (a notebook
-opened in JupyterLab, the tests), the decorated functions simply run.
+the same with reuse or without. What a computation read (:mod:`yjnb.reads`) is kept with
+its result and noted again each time the result is reused. In a process that never calls
+:func:`remember` (a notebook opened in JupyterLab, the tests), the decorated functions
+simply run.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from yjnb import reads
+
 F = TypeVar("F", bound=Callable[..., Any])
 
-_remembered: dict[tuple, tuple[Any, Any]] | None = None
+_remembered: dict[tuple, tuple[Any, Any, frozenset[str]]] | None = None
 
 
 def remember() -> None:
@@ -66,6 +70,20 @@ def _freeze(value: Any) -> Any:
     return ("id", id(value))
 
 
+def _reuse(
+    key: tuple, values: tuple, function: Callable[..., Any], args: tuple, kwargs: dict
+) -> Any:
+    # The result kept, or computed and kept, with what computing it read (replayed on reuse).
+    assert _remembered is not None
+    if key not in _remembered:
+        with reads.recording() as read:
+            result = function(*args, **kwargs)
+        _remembered[key] = (values, result, frozenset(read))
+    else:
+        reads.replay(_remembered[key][2])
+    return _remembered[key][1]
+
+
 def by_contents(paths_of: Callable[..., Iterable[Path]]) -> Callable[[F], F]:
     """Reuse a loader's result while the files it reads are unchanged.
 
@@ -88,9 +106,7 @@ def by_contents(paths_of: Callable[..., Iterable[Path]]) -> Callable[[F], F]:
             bound.apply_defaults()
             values = tuple(bound.arguments.values())
             key = (load.__module__, load.__qualname__, _freeze(values), digests)
-            if key not in _remembered:
-                _remembered[key] = (values, load(*args, **kwargs))
-            return _remembered[key][1]
+            return _reuse(key, values, load, args, kwargs)
 
         load_or_reuse.reused_in_workers = True  # type: ignore[attr-defined]
         return load_or_reuse  # type: ignore[return-value]
@@ -115,9 +131,7 @@ def by_identity(compute: F) -> F:
         bound.apply_defaults()
         values = tuple(bound.arguments.values())
         key = (compute.__module__, compute.__qualname__, tuple(map(id, values)))
-        if key not in _remembered:
-            _remembered[key] = (values, compute(*args, **kwargs))
-        return _remembered[key][1]
+        return _reuse(key, values, compute, args, kwargs)
 
     compute_or_reuse.reused_in_workers = True  # type: ignore[attr-defined]
     return compute_or_reuse  # type: ignore[return-value]

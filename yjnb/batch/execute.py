@@ -178,13 +178,25 @@ def cannot_write(exc: OSError) -> str:
 
 
 def publish_job(
-    job: Any, timings: dict[str, float], workspace: Workspace, build: dict[str, str]
+    job: Any,
+    timings: dict[str, float],
+    workspace: Workspace,
+    build: dict[str, str],
+    sections: dict[str, dict[str, str] | None] | None = None,
+    last: Path | None = None,
 ) -> None:
-    """Publish a staged authority, then swap it into place."""
+    """Publish a staged authority, then swap it into place.
+
+    ``sections`` are the inputs each section read, with their digests (None where they were
+    not noted): :mod:`yjnb.batch.incremental` compares them before the next build. ``last``
+    is the last build's folder, if built by the same code and libraries: its pages and
+    spreadsheets made from unchanged parts are copied (:mod:`yjnb.publish.memo`).
+    """
     import json
 
     from nbformat.v4 import nbjson
 
+    from yjnb.publish.memo import OutputMemo
     from yjnb.publish.outputs import Executed, publish_authority
 
     def read(section_id: str) -> nbformat.NotebookNode:
@@ -195,11 +207,20 @@ def publish_job(
     executed = [Executed(s, read(s.id), timings[s.id]) for s in job.sections]
     inputs = build_inputs(workspace, job.slug, job.sections)
     draft = [str(p) for p in missing_parts(workspace, job.slug, job.config)]
+    made = None
+    if last is not None:
+        try:
+            made = json.loads((last / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+        except (OSError, ValueError, KeyError, TypeError):
+            made = None  # every output is made afresh
+    memo = OutputMemo(job.staging, last, made)
     manifest = publish_authority(
-        job.staging, job.slug, job.config, executed, inputs, job.parameters, job.profiles, draft
+        job.staging, job.slug, job.config, executed, inputs, job.parameters, job.profiles,
+        draft, memo,
     )
     # How it was built: the runner compares this before reusing a build.
     manifest["build"] = build
+    manifest["sections"] = {s.id: {"inputs": (sections or {}).get(s.id)} for s in job.sections}
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     (job.staging / "manifest.json").write_text(text, encoding="utf-8")
     from yjnb.publish.provenance import local_names, scrub_local_paths, workspace_names

@@ -52,13 +52,21 @@ def notebook_problem(notebook: Path) -> str | None:
     """
     import papermill
 
-    if not notebook.exists():
+    try:
+        stat = notebook.stat()
+    except FileNotFoundError:
         return f"notebook not found: {notebook}"
-    declared = set(papermill.inspect_notebook(str(notebook)))
-    missing = [name for name in NOTEBOOK_PARAMETERS if name not in declared]
-    if missing:
-        return f"its parameters cell does not declare {', '.join(missing)}"
-    return None
+    # A process that builds again and again (yjnb preview) inspects a notebook once a version.
+    seen = (str(notebook.resolve()), stat.st_mtime_ns, stat.st_size)
+    if seen not in _inspected:
+        declared = set(papermill.inspect_notebook(str(notebook)))
+        missing = [name for name in NOTEBOOK_PARAMETERS if name not in declared]
+        found = f"its parameters cell does not declare {', '.join(missing)}" if missing else None
+        _inspected[seen] = found
+    return _inspected[seen]
+
+
+_inspected: dict[tuple[str, int, int], str | None] = {}
 
 
 def build_inputs(

@@ -19,9 +19,10 @@ class NotebookStarted:
 
 @dataclass(frozen=True)
 class NotebookDone:
-    """A notebook ran to the end in ``seconds``."""
+    """A notebook ran to the end in ``seconds``, having read ``reads`` (None: not noted)."""
 
     seconds: float
+    reads: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,15 @@ class SectionExecuted:
     slug: str
     section_id: str
     seconds: float
+
+
+@dataclass(frozen=True)
+class SectionsPlanned:
+    """Which sections an authority's build executes (with why) and which it keeps."""
+
+    slug: str
+    execute: dict[str, str]
+    keep: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,7 @@ class ProcessEnded:
 NotebookReport = NotebookStarted | NotebookDone | NotebookFailed
 Report = (
     SectionExecuted
+    | SectionsPlanned
     | AuthorityFailed
     | AuthorityBuilt
     | IndexWritten

@@ -54,6 +54,7 @@ from yjnb.batch.messages import (
     ProcessEnded,
     Report,
     SectionExecuted,
+    SectionsPlanned,
     ServerReady,
 )
 from yjnb.batch.workers import SERVER_COMMAND, AuthorityTask, IndexTask
@@ -94,6 +95,8 @@ class RunSummary:
     seconds: float = 0.0
     index_pages: list[Path] = field(default_factory=list)
     index_failures: list[str] = field(default_factory=list)
+    executed: dict[str, dict[str, str]] = field(default_factory=dict)  # slug -> section: why
+    kept: dict[str, tuple[str, ...]] = field(default_factory=dict)  # slug -> sections kept
 
     @property
     def ok(self) -> bool:
@@ -103,6 +106,8 @@ class RunSummary:
     def report(self) -> str:
         """A plain-text summary for the terminal."""
         lines = [f"{slug}: unchanged since last build, reused" for slug in self.reused]
+        for slug, executed in self.executed.items():
+            lines += _why_executed(slug, executed, self.kept.get(slug, ()))
         lines.append(
             f"Built {len(self.built)} authorities ({self.notebooks_executed} notebooks) "
             f"in {self.seconds:.1f} s."
@@ -116,6 +121,17 @@ class RunSummary:
             lines += [f"  - {failure}" for failure in self.failures]
         lines += [f"Could not write the {failure}" for failure in self.index_failures]
         return "\n".join(lines)
+
+
+def _why_executed(slug: str, executed: dict[str, str], kept: tuple[str, ...]) -> list[str]:
+    # One line if every section was executed for one reason (a first build, --force),
+    # else a line for each section executed, saying which of its inputs changed.
+    if not kept and len(set(executed.values())) == 1:
+        return [f"{slug}: every section executed ({next(iter(executed.values()))})"]
+    lines = [f"{slug}: {section}: {why}" for section, why in executed.items()]
+    if kept:
+        lines.append(f"{slug}: {len(kept)} sections unchanged, kept from the last build")
+    return lines
 
 
 class Interrupted(KeyboardInterrupt):
@@ -441,6 +457,7 @@ def run(
     force: bool = False,
     strict: bool = False,
     final: bool = False,
+    server: WorkerServer | None = None,
 ) -> RunSummary:
     """Build every section of every selected authority, then the index of each year built.
 
@@ -468,6 +485,9 @@ def run(
         included (what ``yjnb validate --strict`` fails on); each is a failure naming them.
     final
         Build no draft (:mod:`yjnb.inputs.draft`); each is a failure listing what is missing.
+    server
+        A worker server to use and leave running (``yjnb preview`` builds again and again);
+        default: one started for this run, and closed at its end.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}: expected one of {ENGINES}")
@@ -487,17 +507,19 @@ def run(
             summary,
             force=force,
             build=build,
-            on_first_job=lambda: servers.append(WorkerServer()),
+            on_first_job=lambda: servers.append(server or WorkerServer()),
             strict=strict,
             final=final,
         )
         indexed = False
         if planned:
             workers = jobs or os.cpu_count() or 1
-            _build(servers[0], workspace, planned, summary, workers, progress, build)
+            kept = server is not None  # a server that outlives the run keeps inputs loaded
+            _build(servers[0], workspace, planned, summary, workers, progress, build, force, kept)
             # Written by the server's processes, which have publishing imported already.
             indexed = servers[0].alive and _write_indexes(servers[0], workspace, summary)
-            servers[0].close()
+            if server is None:
+                servers[0].close()
         if not indexed:
             summary.index_pages.clear()
             for year_label in sorted(summary.years):
@@ -608,6 +630,8 @@ def _build(
     workers: int,
     progress: bool | None,
     build: dict[str, str],
+    force: bool = False,
+    keep_inputs: bool = False,
 ) -> None:
     # Authorities build side by side, each running `concurrency` notebooks at a time, so
     # that one authority alone still uses every core.
@@ -628,7 +652,10 @@ def _build(
         while queue or active:
             while queue and len(active) < at_once:
                 job = queue.popleft()
-                server.send(AuthorityTask(job, workspace, engine, concurrency, build))
+                task = AuthorityTask(
+                    job, workspace, engine, concurrency, build, force, keep_inputs
+                )
+                server.send(task)
                 active.add(job.slug)
             try:
                 report = server.receive()
@@ -637,6 +664,9 @@ def _build(
                     summary.failures.append(Failure(slug, "", "", "the worker process stopped"))
                 break
             match report:
+                case SectionsPlanned(slug=slug, execute=execute, keep=keep):
+                    summary.executed[slug], summary.kept[slug] = execute, keep
+                    bar.update(len(keep))
                 case SectionExecuted():
                     summary.notebooks_executed += 1
                     bar.update()

@@ -36,6 +36,7 @@ from multiprocessing.connection import Connection, Pipe, wait
 from pathlib import Path
 from typing import Any
 
+from yjnb import reads
 from yjnb.batch import execute
 from yjnb.batch.execute import (
     SectionFailed,
@@ -44,6 +45,7 @@ from yjnb.batch.execute import (
     execute_section,
     publish_job,
 )
+from yjnb.batch.incremental import input_names, keep_sections, plan_sections
 from yjnb.batch.jobs import Failure
 from yjnb.batch.messages import (
     AuthorityBuilt,
@@ -56,6 +58,7 @@ from yjnb.batch.messages import (
     NotebookStarted,
     ProcessEnded,
     SectionExecuted,
+    SectionsPlanned,
     ServerReady,
 )
 from yjnb.errors import InputError
@@ -98,6 +101,10 @@ class AuthorityTask:
     engine: str = "fork"
     concurrency: int = 1
     build: dict[str, str] = field(default_factory=dict)
+    force: bool = False  # execute every section, changed or not
+    # Load the authority's inputs in the server, to be reused by its next builds while the
+    # files are unchanged (yjnb.reuse): for a server kept running between builds (preview).
+    keep_inputs: bool = False
 
 
 # --- processes -----------------------------------------------------------------------------
@@ -230,7 +237,8 @@ def _notebook_process(writer: Connection, task: AuthorityTask, section_id: str) 
     notebook = task.workspace.notebooks_dir / f"{section_id}.ipynb"
     output = job.staging / "notebooks" / f"{section_id}.ipynb"
     try:
-        seconds = execute_section(notebook, output, job.parameters, task.engine)
+        with reads.recording() as read:  # the fork engine runs the cells in this process
+            seconds = execute_section(notebook, output, job.parameters, task.engine)
     except SectionFailed as exc:
         writer.send(NotebookFailed(exc.cell, exc.error))
     except StartFailed as exc:
@@ -238,7 +246,9 @@ def _notebook_process(writer: Connection, task: AuthorityTask, section_id: str) 
     except Exception as exc:
         writer.send(NotebookFailed("", f"{type(exc).__name__}: {exc}"))
     else:
-        writer.send(NotebookDone(seconds))
+        params_dir = task.workspace.params_dir
+        noted = tuple(input_names(read, params_dir)) if task.engine == "fork" else None
+        writer.send(NotebookDone(seconds, noted))
 
 
 # --- the process for one authority ---------------------------------------------------------
@@ -253,11 +263,18 @@ class _Running:
 
 
 def _authority_process(conn: Connection, task: AuthorityTask) -> None:
-    job = task.job
+    job, workspace = task.job, task.workspace
     _warm_authority(task)
-    timings: dict[str, float] = {}
+    ids = [s.id for s in job.sections]
+    sections, current = plan_sections(
+        workspace, job.slug, ids, job.parameters, task.build, task.force
+    )
+    keep_sections(sections, workspace.output_dir / job.config.year / job.slug, job.staging)
+    conn.send(SectionsPlanned(job.slug, sections.execute, tuple(sections.keep)))
+    timings: dict[str, float] = dict(sections.timings)
+    noted: dict[str, list[str] | None] = {**sections.recorded}
     attempts: dict[str, int] = {}
-    pending = _longest_first(task)
+    pending = [s for s in _longest_first(task) if s in sections.execute]
     running: dict[Connection, _Running] = {}
     failure: Failure | None = None
     try:
@@ -295,9 +312,10 @@ def _authority_process(conn: Connection, task: AuthorityTask) -> None:
                 match message:
                     case NotebookStarted():
                         child.started = True
-                    case NotebookDone(seconds=seconds):
+                    case NotebookDone(seconds=seconds, reads=read):
                         child.result = message
                         timings[child.section_id] = seconds
+                        noted[child.section_id] = None if read is None else list(read)
                         conn.send(SectionExecuted(job.slug, child.section_id, seconds))
                     case NotebookFailed(cell=cell, error=error):
                         child.result = message
@@ -313,7 +331,10 @@ def _authority_process(conn: Connection, task: AuthorityTask) -> None:
         conn.send(AuthorityFailed(failure))
         return
     try:
-        publish_job(job, timings, task.workspace, task.build)
+        inputs = {s: current.inputs(noted.get(s), s) for s in ids}
+        built = workspace.output_dir / job.config.year / job.slug
+        last = built if sections.keep else None  # kept sections: the same code built it
+        publish_job(job, timings, workspace, task.build, inputs, last)
     except OSError as exc:  # a full or read-only disk: said in a line, not a traceback
         conn.send(AuthorityFailed(Failure(job.slug, "publishing", "", cannot_write(exc))))
         return
@@ -354,13 +375,23 @@ def _warm_authority(task: AuthorityTask) -> None:
     # it (and reports the problem) itself.
     from yjnb import reuse
     from yjnb.batch.engine import make_spare_shell
+
+    reuse.remember()
+    _load_inputs(task)
+    if task.engine == "fork":
+        make_spare_shell()
+    gc.freeze()
+
+
+def _load_inputs(task: AuthorityTask) -> None:
+    # What every notebook of the authority loads and computes first, loaded here to be
+    # reused (yjnb.reuse must be on).
     from yjnb.inputs.config import load_plan
     from yjnb.inputs.load import load_local, load_national
     from yjnb.narrative.content_figures import content_values
     from yjnb.narrative.placeholders import placeholder_values
     from yjnb.sections.comparisons import compare_authority
 
-    reuse.remember()
     job, workspace = task.job, task.workspace
     try:
         national = load_national(workspace.data_dir)
@@ -373,9 +404,6 @@ def _warm_authority(task: AuthorityTask) -> None:
         placeholder_values(config, national, comparison)
     except InputError:
         pass  # reported by the notebooks themselves
-    if task.engine == "fork":
-        make_spare_shell()
-    gc.freeze()
 
 
 # --- the server ----------------------------------------------------------------------------
@@ -490,6 +518,9 @@ def serve(conn: Connection) -> None:
                         target, label = _index_process, task.label
                     else:
                         _warm_workspace(task, warmed)
+                        if task.keep_inputs:
+                            _load_inputs(task)
+                            gc.freeze()
                         target, label = _authority_process, task.job.slug
                     try:
                         pid, reader = start_process(

@@ -35,6 +35,7 @@ from yjnb.inputs.plan_content import (
     Resources,
     Risks,
 )
+from yjnb.inputs.tracking import track_attributes
 from yjnb.paths import PACKAGE_DIR, slug_problem
 
 YEAR_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -237,6 +238,10 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_YAML_BYTES = 1_000_000
 MAX_YAML_DEPTH = 40
 MAX_TEXT_CHARS = 20_000
+
+
+# A build records which keys each section reads (yjnb.inputs.tracking).
+track_attributes(PlanConfig, "plan.yaml", set(PlanConfig.model_fields))
 
 
 def read_yaml(path: Path, shown: str) -> tuple[Any, yaml.Node | None]:

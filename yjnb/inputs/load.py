@@ -52,6 +52,7 @@ from yjnb.inputs.schemas import (
     iso_dates,
     numbers,
 )
+from yjnb.inputs.tracking import track_attributes
 
 if TYPE_CHECKING:
     from yjnb.inputs.config import PlanConfig
@@ -98,6 +99,11 @@ class LocalData:
     audits: pd.DataFrame | None
     files: dict[str, Path]
     warnings: tuple[Problem, ...] = ()
+
+
+# A build records which tables each section reads (yjnb.inputs.tracking).
+track_attributes(NationalData, "national", {*NATIONAL_FILES, "warnings"})
+track_attributes(LocalData, "local", {*LOCAL_FILES, "warnings"})
 
 
 # --- reading ------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from yjnb.errors import InputError, Problem
+from yjnb.inputs.tracking import note_file
 
 # A placeholder, ``{{ name }}`` (group 1 the name): the one pattern every reader of narrative uses.
 PLACEHOLDER_RE = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}")
@@ -229,6 +230,8 @@ def _data_uri(src: str, source: Path | None) -> str:
     ]
     if not inside:
         raise ValueError(f"an image outside the authority's params folder ({root.name}/)")
+    for path in inside:  # whichever exists is the image: a build notes both
+        note_file(path)
     found = next((path for path in inside if path.is_file()), None)
     if found is None:
         raise ValueError(
@@ -285,6 +288,7 @@ def read_narrative(path: Path, shown: str) -> str | None:
     InputError
         If it is not a file, is larger than :data:`MAX_NARRATIVE_BYTES` or not UTF-8 text.
     """
+    note_file(path)
     if not path.exists():
         return None
     try:

@@ -7,7 +7,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,6 +26,7 @@ from yjnb.inputs.periods import parse_financial_year
 from yjnb.paths import TEMPLATES_DIR
 from yjnb.plan import TABLE_MIME, WARNING_MIME, table_payload
 from yjnb.publish import spreadsheet, year_index
+from yjnb.publish.memo import OutputMemo, digest
 from yjnb.publish.provenance import sha256, versions
 from yjnb.publish.staging import signals_deferred, staging_folder, swap
 
@@ -212,13 +213,17 @@ def publish_authority(
     parameters: dict[str, Any],
     profiles: tuple[str, ...] = PROFILES,
     draft: Sequence[str] = (),
+    memo: OutputMemo | None = None,
 ) -> dict[str, Any]:
     """Write one authority's pages, tables, notebooks and manifest into ``staging``.
 
     ``draft``: what the plan still lacks, each naming its file (empty when it is finished);
-    every page of a draft says so, and the manifest lists it for the year's index.
-    Returns the manifest.
+    every page of a draft says so, and the manifest lists it for the year's index. ``memo``
+    may hold the last build's pages and spreadsheets, to be copied where they would be made
+    from the same parts (:mod:`yjnb.publish.memo`). Returns the manifest.
     """
+    memo = memo or OutputMemo(staging)
+    made_from = {id(e): _page_digest(e.notebook) for e in executed}
     footer = [
         f"{config.name} Youth Justice Plan {config.year}.",
         "Produced with yjnb from published national statistics and the service's own returns.",
@@ -230,13 +235,13 @@ def publish_authority(
         tables = tables_of(executed, profile)
         for table_id, payload in tables.items():
             (folder / "tables" / f"{table_id}.csv").write_text(payload["csv"], encoding="utf-8")
-        downloads = _workbook(folder / WORKBOOK, tables, config, profile)
-        plan_title = f"Youth Justice Plan {config.year}"
-        page = render_page(executed, profile, plan_title, config.name, footer, downloads, draft)
-        (folder / "plan.html").write_text(page, encoding="utf-8")
-        title = f"{APPENDIX_TITLE} {config.year}"
-        page = render_page(appendix, profile, title, config.name, footer, downloads, draft)
-        (folder / "performance-appendix.html").write_text(page, encoding="utf-8")
+        downloads = _workbook(folder / WORKBOOK, tables, config, profile, memo)
+        for name, shown, title in (
+            ("plan.html", executed, f"Youth Justice Plan {config.year}"),
+            ("performance-appendix.html", appendix, f"{APPENDIX_TITLE} {config.year}"),
+        ):
+            page = _Page(shown, profile, title, config.name, footer, downloads, list(draft))
+            memo.make(folder / name, page.key(made_from), page.writer(folder / name))
     notebooks = staging / "notebooks"
     notebooks.mkdir(parents=True, exist_ok=True)
     for item in executed:
@@ -254,10 +259,65 @@ def publish_authority(
         "timings": {item.section.id: round(item.seconds, 3) for item in executed},
         "warnings": warnings_of(executed),
         "draft": list(draft),
+        "outputs": memo.record,
     }
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     (staging / "manifest.json").write_text(text, encoding="utf-8")
     return manifest
+
+
+# What Papermill records of each run (times, the staging folder written to, a new id for the
+# cell of parameters it adds), never shown on a page: left out of a page's digest, so that a
+# section kept from the last build and the same section executed again make the same page,
+# with the same digest.
+RUN_RECORDS = ("papermill", "execution")
+
+
+def _page_digest(notebook: nbformat.NotebookNode) -> str:
+    """A digest of what a page shows of an executed notebook (:data:`RUN_RECORDS` left out)."""
+
+    def without_runs(metadata: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in metadata.items() if k not in RUN_RECORDS}
+
+    cells = [
+        {
+            **{k: v for k, v in c.items() if k != "id"},
+            "metadata": without_runs(c.get("metadata", {})),
+        }
+        for c in notebook.cells
+    ]
+    return digest(without_runs(notebook.metadata), cells)
+
+
+@dataclass(frozen=True)
+class _Page:
+    """What a page is made from: rendered by :func:`render_page`, digested for the memo."""
+
+    executed: list[Executed]
+    profile: str
+    title: str
+    authority: str
+    footer: list[str]
+    downloads: list[dict[str, str]]
+    draft: list[str]
+
+    def key(self, made_from: dict[int, str]) -> str:
+        """A digest of the parts (each notebook by its digest in ``made_from``)."""
+        sections = [(e.section.id, e.section.title, made_from[id(e)]) for e in self.executed]
+        return digest(sections, self.profile, self.title, self.authority, self.footer,
+                      self.downloads, self.draft)  # fmt: skip
+
+    def writer(self, path: Path) -> Callable[[], None]:
+        """Render the page into ``path``."""
+
+        def write() -> None:
+            page = render_page(
+                self.executed, self.profile, self.title, self.authority, self.footer,
+                self.downloads, self.draft,
+            )  # fmt: skip
+            path.write_text(page, encoding="utf-8")
+
+        return write
 
 
 def plan_year_start(year: str) -> datetime.datetime:
@@ -267,21 +327,28 @@ def plan_year_start(year: str) -> datetime.datetime:
 
 
 def _workbook(
-    path: Path, tables: dict[str, dict[str, Any]], config: PlanConfig, profile: str
+    path: Path,
+    tables: dict[str, dict[str, Any]],
+    config: PlanConfig,
+    profile: str,
+    memo: OutputMemo,
 ) -> list[dict[str, str]]:
     """Write a profile's tables.xlsx; returns the page's download link for it."""
     if not tables:
         return []
     label = PROFILE_LABELS[profile].lower()
-    written = spreadsheet.write_workbook(
+    title = f"{config.name}: Youth Justice Plan {config.year}, tables ({label})"
+    intro = [
+        WORKBOOK_INTRO[profile].format(name=config.name, year=config.year),
+        PROFILE_NOTES[profile],
+    ]
+    created = plan_year_start(config.year)
+    written = memo.make(
         path,
-        tables.values(),
-        title=f"{config.name}: Youth Justice Plan {config.year}, tables ({label})",
-        intro=[
-            WORKBOOK_INTRO[profile].format(name=config.name, year=config.year),
-            PROFILE_NOTES[profile],
-        ],
-        created=plan_year_start(config.year),
+        digest(list(tables.values()), title, intro, created),
+        lambda: spreadsheet.write_workbook(
+            path, tables.values(), title=title, intro=intro, created=created
+        ),
     )
     count = f"{len(written)} table{'s' if len(written) != 1 else ''}"
     return [
