@@ -198,6 +198,15 @@ def publish_job(
 
     from yjnb.publish.memo import OutputMemo
     from yjnb.publish.outputs import Executed, publish_authority
+    from yjnb.publish.provenance import local_names, scrub_local_paths, workspace_names
+    from yjnb.publish.staging import swap
+
+    # Named as the workspace names them, never where they are on this machine: before the
+    # notebooks are read, so that pages made from them are keyed the same in any folder.
+    folders = workspace_names(workspace)
+    folders[job.staging] = f"outputs/{job.config.year}/{job.slug}"
+    names = local_names(folders)
+    scrub_local_paths(sorted((job.staging / "notebooks").glob("*.ipynb")), names)
 
     def read(section_id: str) -> nbformat.NotebookNode:
         # As Papermill has just written (and validated) it: not validated again.
@@ -215,21 +224,21 @@ def publish_job(
             made = None  # every output is made afresh
     memo = OutputMemo(job.staging, last, made)
     manifest = publish_authority(
-        job.staging, job.slug, job.config, executed, inputs, job.parameters, job.profiles,
-        draft, memo,
+        job.staging,
+        job.slug,
+        job.config,
+        executed,
+        inputs,
+        job.parameters,
+        job.profiles,
+        draft,
+        memo,
     )
     # How it was built: the runner compares this before reusing a build.
     manifest["build"] = build
     manifest["sections"] = {s.id: {"inputs": (sections or {}).get(s.id)} for s in job.sections}
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     (job.staging / "manifest.json").write_text(text, encoding="utf-8")
-    from yjnb.publish.provenance import local_names, scrub_local_paths, workspace_names
-    from yjnb.publish.staging import swap
-
-    # Named as the workspace names them, never where they are on this machine.
-    folders = workspace_names(workspace)
-    folders[job.staging] = f"outputs/{job.config.year}/{job.slug}"
-    notebooks = sorted((job.staging / "notebooks").glob("*.ipynb"))
-    scrub_local_paths([*notebooks, job.staging / "manifest.json"], local_names(folders))
+    scrub_local_paths([job.staging / "manifest.json"], names)
 
     swap(job.staging, workspace.output_dir / job.config.year / job.slug)

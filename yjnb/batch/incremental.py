@@ -47,7 +47,7 @@ from yjnb.inputs.schemas import LOCAL_FILES, NATIONAL_FILES
 from yjnb.inputs.tracking import WARNINGS
 from yjnb.paths import Workspace
 from yjnb.plan import narrative_values
-from yjnb.publish.provenance import versions
+from yjnb.publish.provenance import recorded_parameters, versions
 from yjnb.sections.comparisons import compare_authority
 
 NOTEBOOK = "notebook"
@@ -242,7 +242,7 @@ def _why_all(
         return "yjnb changed"
     if previous.get("versions") != versions():
         return "a library's version changed"
-    if previous.get("parameters") != parameters:
+    if previous.get("parameters") != recorded_parameters(parameters, current.workspace):
         return "the build's parameters changed"
     return None
 

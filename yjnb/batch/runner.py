@@ -170,13 +170,7 @@ def _unchanged(
     build: dict[str, str],
 ) -> bool:
     """True if the last build of this authority had exactly these inputs, notebooks and yjnb."""
-    from yjnb.publish.provenance import (
-        local_names,
-        sha256,
-        versions,
-        without_local_paths,
-        workspace_names,
-    )
+    from yjnb.publish.provenance import recorded_parameters, sha256, versions
 
     built = workspace.output_dir / config.year / slug
     try:
@@ -187,13 +181,7 @@ def _unchanged(
     return (
         isinstance(manifest, dict)
         and manifest.get("build", {}).get("code") == build["code"]
-        and manifest.get("parameters")
-        == json.loads(
-            without_local_paths(
-                json.dumps(parameters, ensure_ascii=False),
-                local_names(workspace_names(workspace)),
-            )
-        )
+        and manifest.get("parameters") == recorded_parameters(parameters, workspace)
         and list(manifest.get("timings", {})) == [s.id for s in sections]
         and manifest.get("versions") == versions()
         and manifest.get("inputs") == {name: sha256(path) for name, path in inputs.items()}

@@ -11,10 +11,12 @@ importing nbconvert and matplotlib.
 from __future__ import annotations
 
 import hashlib
+import json
 import platform
 from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from yjnb.paths import PROJECT_ROOT, Workspace, to_root
 
@@ -80,3 +82,9 @@ def workspace_names(workspace: Workspace) -> dict[Path, str]:
         workspace.notebooks_dir: "notebooks",
         workspace.output_dir: "outputs",
     }
+
+
+def recorded_parameters(parameters: dict[str, Any], workspace: Workspace) -> Any:
+    """A build's parameters as its manifest records them: naming no local folder."""
+    text = json.dumps(parameters, ensure_ascii=False)
+    return json.loads(without_local_paths(text, local_names(workspace_names(workspace))))
