@@ -54,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
         "last build (by default those are reused)",
     )
     run.add_argument("--strict", action="store_true", help=STRICT_HELP)
+    run.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also write plan.pdf and performance-appendix.pdf beside each page, printed by "
+        "the Chromium installed on this machine (never downloaded)",
+    )
 
     validate = commands.add_parser("validate", help="check every input; writes nothing")
     _selectors(validate)
@@ -120,6 +126,7 @@ def _run(args: argparse.Namespace, workspace: Workspace) -> int:
         engine=args.engine,
         force=args.force,
         strict=args.strict,
+        pdf=args.pdf,
     )
     print(summary.report())
     for page in summary.index_pages:

@@ -60,6 +60,7 @@ from yjnb.batch.workers import SERVER_COMMAND, AuthorityTask, IndexTask
 from yjnb.errors import InputError
 from yjnb.inputs.config import PROFILES, PlanConfig, Section, load_plan
 from yjnb.paths import PACKAGE_DIR, Workspace, hidden, manifests, to_root
+from yjnb.publish.pdf import find_chromium, pages_to_print, print_pdfs
 from yjnb.publish.staging import remove_leftovers, staging_folder
 
 __all__ = [
@@ -93,11 +94,15 @@ class RunSummary:
     seconds: float = 0.0
     index_pages: list[Path] = field(default_factory=list)
     index_failures: list[str] = field(default_factory=list)
+    pdfs: int = 0
+    pdf_authorities: int = 0
+    pdf_seconds: float = 0.0
+    pdf_failures: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         """True when every selected authority built or was reused, and every index was written."""
-        return not self.failures and not self.index_failures
+        return not self.failures and not self.index_failures and not self.pdf_failures
 
     def report(self) -> str:
         """A plain-text summary for the terminal."""
@@ -114,6 +119,13 @@ class RunSummary:
             lines.append(f"{len(self.failures)} authorities failed:")
             lines += [f"  - {failure}" for failure in self.failures]
         lines += [f"Could not write the {failure}" for failure in self.index_failures]
+        if self.pdfs:
+            each = self.pdf_seconds / max(1, self.pdf_authorities)
+            lines.append(
+                f"Printed {self.pdfs} PDFs for {self.pdf_authorities} authorities in "
+                f"{self.pdf_seconds:.1f} s ({each:.1f} s an authority)."
+            )
+        lines += [f"Could not print the PDF of {failure}" for failure in self.pdf_failures]
         return "\n".join(lines)
 
 
@@ -408,6 +420,7 @@ def run(
     engine: str = "fork",
     force: bool = False,
     strict: bool = False,
+    pdf: bool = False,
 ) -> RunSummary:
     """Build every section of every selected authority, then the index of each year built.
 
@@ -433,9 +446,18 @@ def run(
     strict
         Build no authority whose inputs have any problem, warnings and data-quality notes
         included (what ``yjnb validate --strict`` fails on); each is a failure naming them.
+    pdf
+        Also print each page built or reused to a PDF beside it, with the Chromium
+        installed (:mod:`yjnb.publish.pdf`), before the indexes are written.
+
+    Raises
+    ------
+    ChromiumMissing
+        If ``pdf`` and no Chromium is installed: before anything is built.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}: expected one of {ENGINES}")
+    chromium = find_chromium() if pdf else None
     started = time.perf_counter()
     summary = RunSummary()
     build = {"code": code_fingerprint(), "engine": engine}
@@ -459,6 +481,9 @@ def run(
         if planned:
             workers = jobs or os.cpu_count() or 1
             _build(servers[0], workspace, planned, summary, workers, progress, build)
+        if chromium is not None:
+            _print(workspace, summary, profiles or PROFILES, chromium, jobs)
+        if planned:
             # Written by the server's processes, which have publishing imported already.
             indexed = servers[0].alive and _write_indexes(servers[0], workspace, summary)
             servers[0].close()
@@ -497,6 +522,29 @@ def run(
             os.close(claim)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _print(
+    workspace: Workspace,
+    summary: RunSummary,
+    profiles: tuple[str, ...],
+    chromium: Path,
+    jobs: int | None,
+) -> None:
+    # Every built or reused authority's pages to PDF, a few Chromium processes at a time.
+    folders = [
+        workspace.output_dir / year / slug / profile
+        for year in sorted(summary.years)
+        for slug in summary.built + summary.reused
+        if (workspace.output_dir / year / slug / "manifest.json").is_file()
+        for profile in profiles
+    ]
+    started = time.perf_counter()
+    printed, failures = print_pdfs(pages_to_print(folders), chromium, jobs or os.cpu_count() or 1)
+    summary.pdfs += len(printed)
+    summary.pdf_authorities += len({p.path.parent.parent for p in printed})
+    summary.pdf_seconds += time.perf_counter() - started
+    summary.pdf_failures += failures
 
 
 def _claim_outputs(output_dir: Path) -> int | None:

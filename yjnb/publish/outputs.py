@@ -25,6 +25,8 @@ from yjnb.inputs.periods import parse_financial_year
 from yjnb.paths import TEMPLATES_DIR
 from yjnb.plan import TABLE_MIME, WARNING_MIME, table_payload
 from yjnb.publish import spreadsheet, year_index
+from yjnb.publish.navigation import add_navigation
+from yjnb.publish.pdf import running_header
 from yjnb.publish.provenance import sha256, versions
 from yjnb.publish.staging import signals_deferred, staging_folder, swap
 
@@ -109,10 +111,13 @@ def render_page(
     authority: str,
     footer: list[str],
     downloads: Sequence[dict[str, str]] = (),
+    parts_in_contents: bool = False,
 ) -> str:
     """One self-contained HTML page of the given sections, for one profile.
 
     ``downloads`` are links offered at the top of the page: dicts of href, text and detail.
+    The contents are made from the page's headings (:func:`add_navigation`): with each
+    section's parts too if ``parts_in_contents``.
     """
     merged = nbformat.v4.new_notebook()
     merged.metadata = executed[0].notebook.metadata if executed else {}
@@ -128,10 +133,17 @@ def render_page(
             "downloads": list(downloads),
             "sections": [{"id": e.section.id, "title": e.section.title} for e in executed],
             "footer": footer,
+            "running_header": running_header(authority, title, _print_version(profile)),
         }
     }
     body, _ = _exporter().from_notebook_node(merged, resources=resources)
-    return body
+    return add_navigation(body, parts_in_contents)
+
+
+def _print_version(profile: str) -> str:
+    # What each printed page says of its version: a board copy says it is not for publication.
+    label = PROFILE_LABELS[profile]
+    return f"{label}, not for publication" if profile == "board" else label
 
 
 def _on_page(cell: nbformat.NotebookNode, profile: str) -> nbformat.NotebookNode:
@@ -212,7 +224,7 @@ def publish_authority(
         page = render_page(executed, profile, plan_title, config.name, footer, downloads)
         (folder / "plan.html").write_text(page, encoding="utf-8")
         title = f"{APPENDIX_TITLE} {config.year}"
-        page = render_page(appendix, profile, title, config.name, footer, downloads)
+        page = render_page(appendix, profile, title, config.name, footer, downloads, True)
         (folder / "performance-appendix.html").write_text(page, encoding="utf-8")
     notebooks = staging / "notebooks"
     notebooks.mkdir(parents=True, exist_ok=True)
