@@ -21,6 +21,7 @@ from yjnb.inputs.load import LocalData, NationalData, load_local, load_national
 from yjnb.inputs.plan_areas import check_plan_codes
 from yjnb.narrative.content_figures import content_values
 from yjnb.narrative.markdown import render_narrative
+from yjnb.narrative.page_content import signed
 from yjnb.narrative.placeholders import placeholder_values
 from yjnb.paths import Workspace, from_root
 from yjnb.present.charts import Chart
@@ -88,6 +89,8 @@ class Plan:
         body, found = render_narrative(path, self.values, shown, self.warn)
         if not found:
             self.warn(Problem(shown, "narrative file missing: the section shows a placeholder"))
+        plan_file = self.workspace.plan_file(self.slug)
+        body += signed(self.config, section_id, plan_file.parent, self.workspace.shown(plan_file))
         if self.config.is_illustrative("narrative"):
             body = f'<p class="yjnb-flag-block">{ILLUSTRATIVE_TEXT}</p>{body}'
         self._emit(lambda _profile: {"text/html": f'<div class="yjnb-narrative">{body}</div>'})

@@ -22,6 +22,7 @@ from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
 from yjnb.inputs.config import PROFILES, PlanConfig, Section
 from yjnb.inputs.periods import parse_financial_year
+from yjnb.narrative.page_content import back_page_html
 from yjnb.paths import TEMPLATES_DIR
 from yjnb.plan import TABLE_MIME, WARNING_MIME, table_payload
 from yjnb.publish import spreadsheet, year_index
@@ -112,12 +113,14 @@ def render_page(
     footer: list[str],
     downloads: Sequence[dict[str, str]] = (),
     parts_in_contents: bool = False,
+    back_page: str = "",
 ) -> str:
     """One self-contained HTML page of the given sections, for one profile.
 
     ``downloads`` are links offered at the top of the page: dicts of href, text and detail.
     The contents are made from the page's headings (:func:`add_navigation`): with each
-    section's parts too if ``parts_in_contents``.
+    section's parts too if ``parts_in_contents``. ``back_page`` (HTML, from
+    :func:`back_page_html`) ends the page.
     """
     merged = nbformat.v4.new_notebook()
     merged.metadata = executed[0].notebook.metadata if executed else {}
@@ -134,6 +137,7 @@ def render_page(
             "sections": [{"id": e.section.id, "title": e.section.title} for e in executed],
             "footer": footer,
             "running_header": running_header(authority, title, _print_version(profile)),
+            "back_page": Markup(back_page),
         }
     }
     body, _ = _exporter().from_notebook_node(merged, resources=resources)
@@ -221,10 +225,13 @@ def publish_authority(
             (folder / "tables" / f"{table_id}.csv").write_text(payload["csv"], encoding="utf-8")
         downloads = _workbook(folder / WORKBOOK, tables, config, profile)
         plan_title = f"Youth Justice Plan {config.year}"
-        page = render_page(executed, profile, plan_title, config.name, footer, downloads)
+        back = back_page_html(config.back_page)
+        page = render_page(
+            executed, profile, plan_title, config.name, footer, downloads, back_page=back
+        )
         (folder / "plan.html").write_text(page, encoding="utf-8")
         title = f"{APPENDIX_TITLE} {config.year}"
-        page = render_page(appendix, profile, title, config.name, footer, downloads, True)
+        page = render_page(appendix, profile, title, config.name, footer, downloads, True, back)
         (folder / "performance-appendix.html").write_text(page, encoding="utf-8")
     notebooks = staging / "notebooks"
     notebooks.mkdir(parents=True, exist_ok=True)
