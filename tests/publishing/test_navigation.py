@@ -29,7 +29,7 @@ class _Links(HTMLParser):
         if tag == "a":
             self.hrefs.append(attrs["href"])
         if tag == "nav":
-            self.navs.append(attrs.get("aria-label"))
+            self.navs.append(attrs.get("aria-label") or attrs.get("aria-labelledby"))
         if re.fullmatch(r"h[1-6]", tag):
             self.headings.append(int(tag[1]))
 
@@ -61,7 +61,8 @@ def test_appendix_contents_link_every_section_and_part():
     assert re.findall(r'href="#([^"]+)"', contents) == wanted
     assert all(href[1:] in links.ids for href in links.hrefs)  # every link has a target
     assert len(links.ids) == len(set(links.ids))
-    assert links.navs == ["Contents"]  # no section contents where the contents list parts
+    assert links.navs == ["contents-title"]  # no section contents where the contents list parts
+    assert '<h2 id="contents-title">Contents</h2>' in page
     assert "section-contents" not in page
     assert CONTENTS_MARKER not in page
 
@@ -70,7 +71,7 @@ def test_plan_contents_list_sections_and_each_section_opens_with_its_own():
     page = add_navigation(PAGE, parts_in_contents=False)
     links = _parse(page)
     assert links.navs == [
-        "Contents",
+        "contents-title",
         "In this section: Performance",
         "In this section: Performance appendix",
     ]

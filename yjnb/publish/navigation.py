@@ -6,8 +6,9 @@ the page shows. A heading without an id is given one from its text (lower case, 
 by hyphens, ``-2``, ``-3`` ... where the same text comes again), so the same page always gets
 the same ids.
 
-- The contents (``<nav aria-label="Contents">``) replace :data:`CONTENTS_MARKER`, which the
-  page template writes where they go: sections only, or sections with their parts.
+- The contents (a ``<nav>`` labelled by its heading, "Contents") replace
+  :data:`CONTENTS_MARKER`, which the page template writes where they go: sections only, or
+  sections with their parts.
 - A section with two or more parts opens with its own contents ("In this section").
 - Each section ends with a link back to the contents.
 
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 
 CONTENTS_MARKER = "<!-- yjnb: contents -->"
 CONTENTS_ID = "contents"
+CONTENTS_TITLE_ID = "contents-title"
 BACK_TO_CONTENTS = f'<p class="back-to-contents"><a href="#{CONTENTS_ID}">Back to contents</a></p>'
 _HEADING = re.compile(r"<h([23])((?:\s[^>]*)?)>(.*?)</h\1>", re.DOTALL | re.IGNORECASE)
 _ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
@@ -68,7 +70,7 @@ def outline(page: str) -> tuple[str, list[Section]]:
     """
     begin = page.find(CONTENTS_MARKER)
     begin = 0 if begin < 0 else begin + len(CONTENTS_MARKER)
-    taken = {m[1] or m[2] for m in _ID.finditer(page)} | {CONTENTS_ID}
+    taken = {m[1] or m[2] for m in _ID.finditer(page)} | {CONTENTS_ID, CONTENTS_TITLE_ID}
     pieces: list[str] = [page[:begin]]
     sections: list[Section] = []
     written = begin  # position in the page up to which pieces hold it
@@ -116,8 +118,8 @@ def contents(sections: list[Section], parts: bool) -> str:
         items.append(_item(section.heading, inner))
     many = " contents--columns" if len(sections) > 6 and not parts else ""
     return (
-        f'<nav class="contents{many}" id="{CONTENTS_ID}" aria-label="Contents">'
-        '<h2 class="contents__title">Contents</h2>'
+        f'<nav class="contents{many}" id="{CONTENTS_ID}" aria-labelledby="{CONTENTS_TITLE_ID}">'
+        f'<h2 id="{CONTENTS_TITLE_ID}">Contents</h2>'
         f"<ol>{''.join(items)}</ol></nav>"
     )
 
