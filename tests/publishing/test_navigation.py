@@ -114,3 +114,14 @@ def test_a_page_without_sections_has_no_empty_contents():
 def test_a_heading_that_reads_contents_does_not_take_the_contents_id():
     page = add_navigation("<main>" + CONTENTS_MARKER + "<h2>Contents</h2><p>x</p></main>", True)
     assert page.count('id="contents"') == 1 and 'id="contents-2"' in page
+
+
+def test_the_link_back_goes_before_a_section_element_a_heading_opens():
+    page = add_navigation(
+        f'<main>{CONTENTS_MARKER}<h2 id="a">A</h2><p>x</p>'
+        '<section class="back" aria-labelledby="b"><h2 id="b">B</h2><p>y</p></section></main>',
+        True,
+    )
+    back = '<p class="back-to-contents"><a href="#contents">Back to contents</a></p>'
+    assert f'<p>x</p>{back}<section class="back"' in page
+    assert page.endswith(f"<p>y</p></section>{back}</main>")

@@ -30,6 +30,7 @@ BACK_TO_CONTENTS = f'<p class="back-to-contents"><a href="#{CONTENTS_ID}">Back t
 _HEADING = re.compile(r"<h([23])((?:\s[^>]*)?)>(.*?)</h\1>", re.DOTALL | re.IGNORECASE)
 _ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
+_OPENING = re.compile(r"<(?:section|aside|div)\b[^>]*>\s*$", re.IGNORECASE)
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
@@ -138,6 +139,13 @@ def _item(heading: Heading, inner: str = "") -> str:
     return f'<li><a href="#{html.escape(heading.id)}">{html.escape(heading.text)}</a>{inner}</li>'
 
 
+def _before_wrapper(page: str, start: int) -> int:
+    # A heading that opens an element of its own (the back page's <section>) is preceded by
+    # that element's start tag: the link back belongs before it, not inside.
+    opening = _OPENING.search(page, max(0, start - 300), start)
+    return opening.start() if opening else start
+
+
 def add_navigation(page: str, parts_in_contents: bool) -> str:
     """The page with its contents, section contents and links back to the contents.
 
@@ -150,7 +158,7 @@ def add_navigation(page: str, parts_in_contents: bool) -> str:
     insertions: list[tuple[int, str]] = []
     for number, section in enumerate(sections):
         if number:
-            insertions.append((section.heading.start, BACK_TO_CONTENTS))
+            insertions.append((_before_wrapper(page, section.heading.start), BACK_TO_CONTENTS))
         if not parts_in_contents and len(section.parts) > 1:
             insertions.append((section.heading.end, section_contents(section)))
     end = page.rfind("</main>")
