@@ -119,3 +119,13 @@ def test_a_run_prints_each_authority_it_built_or_reused_and_says_how_long(batch,
     ]  # fmt: skip
     assert {p.parent.name for p in folder.rglob("*.pdf")} == {"public"}
     assert re.search(r"Printed 2 PDFs for 1 authorities in [0-9.]+ s", summary.report())
+
+
+def test_yjnb_run_pdf_without_chromium_stops_with_a_clear_message(tmp_path, monkeypatch, capsys):
+    from yjnb.cli import main
+
+    monkeypatch.setenv("YJNB_CHROMIUM", str(tmp_path / "absent"))
+    status = main(["run", "--pdf", "--output-dir", str(tmp_path / "out"), "--no-progress"])
+    err = capsys.readouterr().err
+    assert status == 2 and "--pdf: no Chromium at" in err and "absent" in err
+    assert not list((tmp_path / "out").rglob("*.html"))  # nothing built
