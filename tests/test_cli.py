@@ -1,10 +1,14 @@
 """The command line: validate reports located problems without tracebacks; new; placeholders."""
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from yjnb.cli import main
 
 SLUG = "trafford"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def validate(ws, capsys, *extra):
@@ -118,6 +122,7 @@ def test_unknown_placeholder_is_an_error(workspace_factory, capsys):
 
 def test_new_scaffolds_an_authority_that_validates_its_shape(tmp_path, capsys):
     params, data = tmp_path / "params", tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "national", data / "national")
     assert main(["new", "sefton", "--params-dir", str(params), "--data-dir", str(data)]) == 0
     assert (params / "sefton" / "plan.yaml").exists()
     assert len(list((params / "sefton" / "narrative").glob("*.md"))) == 15

@@ -22,7 +22,8 @@ from yjnb.sections.disproportionality import (
     reading,
     relative_rate,
 )
-from yjnb.sections.voice import audit_table, feedback_charts
+from yjnb.sections.performance_appendix import feedback_charts
+from yjnb.sections.standards import audit_table
 
 WF = "westmorland-and-furness"
 

@@ -10,7 +10,7 @@ import yjnb.plan
 from yjnb.errors import InputError
 from yjnb.inputs.config import load_plan
 from yjnb.narrative.content_figures import content_names, content_values
-from yjnb.sections import budget, content, development
+from yjnb.sections.common import percent
 
 ROOT = Path(__file__).resolve().parent.parent
 WF = "westmorland-and-furness"
@@ -40,15 +40,14 @@ def wf():
         patch.setattr(yjnb.plan, "_display", lambda data, metadata: None)
         plan = yjnb.plan.open_plan(WF)
         tables = {
-            name: getattr(module, name)(plan)
-            for module, names in (
-                (content, ["local_context_table", "board_members_table", "progress_table"]),
-                (content, ["progress_summary_table", "risk_register_table", "child_first_table"]),
-                (budget, ["budget_table", "budget_chart", "contributions_table"]),
-                (development, ["staffing_table", "staffing_by_funder_table", "training_table"]),
-                (development, ["national_priorities_table", "sign_off_table", "actions_table"]),
+            name: getattr(yjnb, name)(plan)
+            for name in (
+                *("local_context_table", "board_members_table", "progress_table"),
+                *("progress_summary_table", "risk_register_table", "child_first_table"),
+                *("budget_table", "budget_chart", "contributions_table"),
+                *("staffing_table", "staffing_by_funder_table", "training_table"),
+                *("national_priorities_table", "sign_off_table", "actions_table"),
             )
-            for name in names
         }
     return plan, tables
 
@@ -293,7 +292,7 @@ def test_chart_states_its_finding_and_publishes_its_data(wf):
 
 def test_two_years_give_change_columns_and_a_grouped_chart():
     plan = open_bundled("trafford")
-    table = budget.budget_table(plan)
+    table = yjnb.budget_table(plan)
     assert list(table.view.columns)[-3:] == ["Total 2023-24 (£)", "Change (£)", "Change (%)"]
     total = table.view.iloc[-1]
     assert (total["Total 2024-25 (£)"], total["Change (£)"]) == ("1,642,000", "+40,700")
@@ -303,7 +302,7 @@ def test_two_years_give_change_columns_and_a_grouped_chart():
     total = table.data[(table.data["agency"] == "Total") & (table.data["year"] == "2024-25")]
     assert total[["previous_total", "change"]].iloc[0].tolist() == [1601300, 40700]
     assert table.view.loc[3, "Change (£)"] == "0"  # no contribution change: no sign
-    chart = budget.budget_chart(plan)
+    chart = yjnb.budget_chart(plan)
     assert "In 2023-24 the total was £1,601,300" in chart.alt
     assert set(chart.data.data["year"]) == {"2023-24", "2024-25"}
 
@@ -314,7 +313,7 @@ def test_missing_content_shows_a_marked_placeholder_and_warns(tmp_path):
         BASE.replace("Sefton", "W").replace("E08000014", "E06000064"), encoding="utf-8"
     )
     plan = yjnb.plan.open_plan(WF, params_dir=tmp_path / "params")
-    table = development.sign_off_table(plan)
+    table = yjnb.sign_off_table(plan)
     assert table.data.empty
     assert table.view.iloc[0, 0].startswith("Not yet recorded")
     assert any("who signed the plan off not recorded" in m for m in messages(plan))
@@ -380,9 +379,9 @@ def test_placeholders_quote_the_same_figures_as_the_tables(wf):
 
 
 def test_percent_rounds_half_up():
-    assert content.percent(12, 33) == "36.4%"  # printed as 36.3% in the seed
-    assert content.percent(1, 8) == "12.5%"
-    assert content.percent(1, 0) == "not available"
+    assert percent(12, 33) == "36.4%"  # printed as 36.3% in the seed
+    assert percent(1, 8) == "12.5%"
+    assert percent(1, 0) == "not available"
 
 
 def test_tidy_csv_of_the_budget(wf):
@@ -395,8 +394,10 @@ def test_tidy_csv_of_the_budget(wf):
         "payments_in_kind",
         "other_delegated_funds",
         "total",
+        "illustrative",
     ]
     assert len(csv) == 9
+    assert set(csv["illustrative"]) == {False}  # transcribed from the published plan
 
 
 def test_narrative_can_quote_content_figures_and_notes_can_be_chosen(tmp_path, monkeypatch):
@@ -405,7 +406,7 @@ def test_narrative_can_quote_content_figures_and_notes_can_be_chosen(tmp_path, m
     plan = open_bundled(WF, tmp_path)
     assert plan.values["budget.total"] == "£1,100,577"
     assert plan.values["fte_rate.unit"]  # indicator placeholders are still there
-    budget.contributions_table(plan)
+    yjnb.contributions_table(plan)
     shown.clear()
     plan.data_notes("budget.csv")
     text = shown[-1]["text/plain"]
@@ -535,7 +536,7 @@ def test_a_plan_quotes_no_population_estimate_from_after_its_year_began(workspac
     from yjnb.sections.kpis import population_10_17
 
     plan = open_bundled(WF)
-    figures = content.local_context_table(plan).view.iloc[:, 0].tolist()
+    figures = yjnb.local_context_table(plan).view.iloc[:, 0].tolist()
     assert "Children aged 10 to 17 (2020, used for rates in this plan)" in figures
     ws = workspace_factory([WF])
     plan_yaml = ws["params"] / WF / "plan.yaml"
@@ -544,6 +545,6 @@ def test_a_plan_quotes_no_population_estimate_from_after_its_year_began(workspac
     kpis = ws["data"] / "local" / WF / "kpis.csv"  # no KPI return before April 2023
     kpis.write_text(kpis.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
     plan = yjnb.plan.open_plan(WF, params_dir=ws["params"], data_dir=ws["data"])
-    figures = content.local_context_table(plan).view.iloc[:, 0].tolist()
+    figures = yjnb.local_context_table(plan).view.iloc[:, 0].tolist()
     assert not [f for f in figures if "2020" in f]
     assert population_10_17(plan)[1] == "the population aged 10-17 in population.csv"

@@ -13,7 +13,7 @@ from yjnb.inputs.schemas import BOARD_STATUSES
 from yjnb.present.charts import Chart
 from yjnb.present.shown import change_text, change_words, percent, points
 from yjnb.present.tables import Table
-from yjnb.sections.board import board_attendance_table, board_kpi_table
+from yjnb.sections.governance import board_attendance_table, board_kpi_table
 from yjnb.sections.kpi_charts import kpi_chart
 from yjnb.sections.kpi_summary import kpi_headlines
 from yjnb.sections.kpi_tables import KPI_COLUMNS, kpi_table

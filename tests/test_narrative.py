@@ -210,3 +210,24 @@ def test_params_image_is_embedded_and_problems_name_plan_yaml_and_key(tmp_path):
         (problem,) = caught.value.problems
         assert message in problem.message and problem.file == "params/x/plan.yaml"
         assert problem.column == "sign_off.signature" and problem.value == name
+
+
+# -- one placeholder pattern for every reader of narrative ----------------------------------
+
+
+def test_typed_figures_skip_exactly_the_placeholders_that_are_filled(tmp_path):
+    # What fill_placeholders replaces is not typed; what it leaves on the page (a malformed
+    # placeholder holding an amount) is, and is reported.
+    from yjnb.narrative.typed_figures import typed_figure_problems
+    from yjnb.plan import open_plan
+    from yjnb.sections.resources import budget_years, rows_for
+
+    plan = open_plan("westmorland-and-furness")
+    current = rows_for(plan.local, budget_years(plan.config, plan.local)[0])
+    path = tmp_path / "07_resources.md"
+    quoted = "The council gives {{ budget.local_authority.total }}."
+    path.write_text(f"{quoted}\n\nThe council gives {{{{ £401,233 }}}}.\n", encoding="utf-8")
+    text = fill_placeholders(quoted, {"budget.local_authority.total": "£401,233"}, "n.md")
+    assert text == "The council gives £401,233."  # filled: a figure the check would catch
+    (problem,) = typed_figure_problems(path, "07_resources.md", current)
+    assert (problem.row, problem.value) == (3, "£401,233")

@@ -23,21 +23,8 @@ warnings.formatwarning = format_warning
 if TYPE_CHECKING:
     from yjnb.narrative.typed_figures import check_narrative_figures
     from yjnb.plan import Plan, open_plan
-    from yjnb.sections.appendix import (
-        cohort_section,
-        kpi_section,
-        standards_section,
-    )
-    from yjnb.sections.board import (
-        board_attendance_table,
-        board_chart,
-        board_kpi_table,
-    )
-    from yjnb.sections.budget import (
-        budget_chart,
-        budget_table,
-        contributions_table,
-    )
+    from yjnb.sections.board_development import board_development_table
+    from yjnb.sections.child_first import child_first_table
     from yjnb.sections.cohort import (
         cohort_profile,
         cohort_summary,
@@ -47,43 +34,60 @@ if TYPE_CHECKING:
         indicators_table,
         population_table,
     )
-    from yjnb.sections.content import (
-        board_members_table,
-        child_first_table,
-        local_context_table,
-        progress_summary_table,
-        progress_table,
-        risk_register_table,
-    )
     from yjnb.sections.dashboard import (
         first_time_entrants_table,
         need_by_group_table,
         reoffending_table,
     )
-    from yjnb.sections.development import (
-        actions_table,
-        board_development_table,
-        evidence_table,
-        local_priorities_table,
-        national_priorities_table,
-        objectives_table,
-        sign_off_table,
-        staffing_by_funder_table,
-        staffing_table,
-        training_table,
-    )
     from yjnb.sections.disproportionality import (
         disproportionality_table,
     )
+    from yjnb.sections.evidence import evidence_table
+    from yjnb.sections.governance import (
+        board_attendance_table,
+        board_chart,
+        board_kpi_table,
+        board_members_table,
+    )
+    from yjnb.sections.introduction import local_context_table
     from yjnb.sections.kpi_charts import kpi_chart
     from yjnb.sections.kpi_summary import kpi_headlines
     from yjnb.sections.kpi_tables import kpi_table
+    from yjnb.sections.performance_appendix import (
+        cohort_section,
+        feedback_charts,
+        kpi_section,
+    )
+    from yjnb.sections.priorities import (
+        local_priorities_table,
+        national_priorities_table,
+    )
+    from yjnb.sections.progress import (
+        progress_summary_table,
+        progress_table,
+    )
+    from yjnb.sections.resources import (
+        budget_chart,
+        budget_table,
+        contributions_table,
+    )
+    from yjnb.sections.risks import risk_register_table
+    from yjnb.sections.service_development import (
+        actions_table,
+        objectives_table,
+    )
     from yjnb.sections.shares import share_of_area_table
+    from yjnb.sections.sign_off import sign_off_table
+    from yjnb.sections.standards import audit_table, standards_section
     from yjnb.sections.trends import (
         comparison_chart,
         trend_chart,
     )
-    from yjnb.sections.voice import audit_table, feedback_charts
+    from yjnb.sections.workforce import (
+        staffing_by_funder_table,
+        staffing_table,
+        training_table,
+    )
 
 # Ruff checks that every name imported above is listed here, and every name listed is imported.
 __all__ = [

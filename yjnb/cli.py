@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         "last build (by default those are reused)",
     )
     run.add_argument("--strict", action="store_true", help=STRICT_HELP)
+    run.add_argument("--final", action="store_true", help=FINAL_HELP)
     run.add_argument(
         "--pdf",
         action="store_true",
@@ -64,9 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check every input; writes nothing")
     _selectors(validate)
     validate.add_argument("--strict", action="store_true", help=STRICT_HELP)
+    validate.add_argument("--final", action="store_true", help=FINAL_HELP)
 
     new = commands.add_parser("new", help="scaffold params/SLUG and data/local/SLUG")
     new.add_argument("slug")
+    new.add_argument(
+        "--area-code",
+        metavar="CODE",
+        help="the authority's code in data/national/areas.csv; default: the area the slug names",
+    )
     new.add_argument("--params-dir", metavar="DIR")
     new.add_argument("--data-dir", metavar="DIR")
 
@@ -126,6 +133,7 @@ def _run(args: argparse.Namespace, workspace: Workspace) -> int:
         engine=args.engine,
         force=args.force,
         strict=args.strict,
+        final=args.final,
         pdf=args.pdf,
     )
     print(summary.report())
@@ -148,7 +156,7 @@ def _validate(args: argparse.Namespace, workspace: Workspace) -> int:
     from yjnb.batch.validate import validate
 
     slugs = _authorities(args, workspace)
-    problems = validate(workspace, slugs, year=args.year, strict=args.strict)
+    problems = validate(workspace, slugs, year=args.year, strict=args.strict, final=args.final)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     for problem in problems:
@@ -166,7 +174,7 @@ def _validate(args: argparse.Namespace, workspace: Workspace) -> int:
 def _new(args: argparse.Namespace, workspace: Workspace) -> int:
     from yjnb.inputs.scaffold import scaffold
 
-    for path in scaffold(workspace, args.slug):
+    for path in scaffold(workspace, args.slug, args.area_code):
         print(f"created {workspace.shown(path)}")
     return 0
 
@@ -196,6 +204,10 @@ def _import(args: argparse.Namespace, workspace: Workspace) -> int:
 STRICT_HELP = (
     "fail on warnings too: data-quality notes (figures that disagree with one another, "
     "stated totals that are not the sum of their parts) and missing narrative files"
+)
+FINAL_HELP = (
+    "refuse a draft: a plan with guidance or stand-in text left in, a narrative file or "
+    "section missing, or an empty kpis.csv; each missing part is listed"
 )
 IMPORT_KINDS = {
     "lait": "a DfE Local Authority Interactive Tool long-format download (.csv, .xlsx, .ods)",

@@ -218,13 +218,15 @@ def test_a_carriage_return_in_text_never_ends_a_row():
         view=_frame({}),
     )
     rows = list(csv.reader(io.StringIO(table.to_csv(), newline="")))
-    assert rows == [["text", "n"], ["one\ntwo", "1"], ["three\nfour", "2"], ["\nstart", "3"]]
+    assert [row[:2] for row in rows] == [
+        ["text", "n"], ["one\ntwo", "1"], ["three\nfour", "2"], ["\nstart", "3"]
+    ]  # fmt: skip
     assert "\r" not in table.to_csv()
 
 
 def test_a_heading_that_starts_a_formula_is_guarded():
     table = Table("t", "caption", data=_frame({"=HYPERLINK(1)": ["a"]}), view=_frame({}))
-    assert table.to_csv().splitlines()[0] == "'=HYPERLINK(1)"
+    assert table.to_csv().splitlines()[0] == "'=HYPERLINK(1),illustrative"
 
 
 def _frame(columns):

@@ -168,7 +168,7 @@ def test_spreadsheet_has_the_csv_values(batch, slug, profile):
         text = pd.read_csv(csv, dtype=str, keep_default_na=False)
         if text.empty:
             continue
-        name = also.get(f"Also published as tables/{csv.name}, with the same values.")
+        name = also.get(f"The same values are in tables/{csv.name}.")
         assert name, f"{csv.name}: no sheet of its own"
         sheet = table_frame(book[name])
         assert list(sheet.columns) == list(text.columns)

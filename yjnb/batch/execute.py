@@ -22,6 +22,7 @@ if "jsonschema" not in sys.modules:
 import nbformat  # noqa: E402
 
 from yjnb.batch.jobs import build_inputs
+from yjnb.inputs.draft import missing_parts
 from yjnb.paths import PROJECT_ROOT, Workspace, to_root  # noqa: E402
 
 ENGINES = ("fork", "kernel")
@@ -193,8 +194,9 @@ def publish_job(
 
     executed = [Executed(s, read(s.id), timings[s.id]) for s in job.sections]
     inputs = build_inputs(workspace, job.slug, job.sections)
+    draft = [str(p) for p in missing_parts(workspace, job.slug, job.config)]
     manifest = publish_authority(
-        job.staging, job.slug, job.config, executed, inputs, job.parameters, job.profiles
+        job.staging, job.slug, job.config, executed, inputs, job.parameters, job.profiles, draft
     )
     # How it was built: the runner compares this before reusing a build.
     manifest["build"] = build

@@ -59,6 +59,7 @@ from yjnb.batch.messages import (
 from yjnb.batch.workers import SERVER_COMMAND, AuthorityTask, IndexTask
 from yjnb.errors import InputError
 from yjnb.inputs.config import PROFILES, PlanConfig, Section, load_plan
+from yjnb.inputs.draft import missing_parts
 from yjnb.paths import PACKAGE_DIR, Workspace, hidden, manifests, to_root
 from yjnb.publish.pdf import find_chromium, pages_to_print, print_pdfs
 from yjnb.publish.staging import remove_leftovers, staging_folder
@@ -194,17 +195,22 @@ def plan_jobs(
     build: dict[str, str] | None = None,
     on_first_job: Callable[[], None] | None = None,
     strict: bool = False,
+    final: bool = False,
 ) -> list[Job]:
     """Load every selected authority's settings; record those that cannot even start.
 
     Unless ``force``, an authority unchanged since its last build is recorded as reused.
     ``on_first_job`` is called as soon as there is something to build. If ``strict``, an
-    authority whose inputs have any problem, warnings included, is a failure.
+    authority whose inputs have any problem, warnings included, is a failure. If ``final``,
+    so is a draft (:func:`~yjnb.inputs.draft.missing_parts`), with what it lacks.
     """
     jobs: list[Job] = []
     checks = _StrictChecks(workspace, year) if strict else None
     try:
-        _plan(workspace, slugs, year, profiles, summary, force, build, on_first_job, jobs, checks)
+        _plan(
+            workspace, slugs, year, profiles, summary, force, build, on_first_job, jobs, checks,
+            final,
+        )  # fmt: skip
     except BaseException:  # interrupted while planning: nothing half made is left behind
         for job in jobs:
             shutil.rmtree(job.staging, ignore_errors=True)
@@ -223,6 +229,7 @@ def _plan(
     on_first_job: Callable[[], None] | None,
     jobs: list[Job],
     checks: _StrictChecks | None = None,
+    final: bool = False,
 ) -> None:
     problems: dict[Path, str | None] = {}  # one check per notebook, not per authority
     build = build or {"code": code_fingerprint()}
@@ -233,6 +240,9 @@ def _plan(
             summary.failures.append(Failure(slug, "plan.yaml", "", str(exc)))
             continue
         if checks is not None and (failure := checks.failure(slug)):
+            summary.failures.append(failure)
+            continue
+        if final and (failure := draft_failure(workspace, slug, config)):
             summary.failures.append(failure)
             continue
         sections = tuple(config.plan_sections())
@@ -268,6 +278,16 @@ def _plan(
             on_first_job()
         (staging / "notebooks").mkdir()
         jobs.append(Job(slug, config, sections, staging, parameters, profiles))
+
+
+def draft_failure(workspace: Workspace, slug: str, config: PlanConfig) -> Failure | None:
+    """``--final``: why a draft may not be built as final, or None if the plan is finished."""
+    missing = missing_parts(workspace, slug, config)
+    if not missing:
+        return None
+    lines = "\n".join(f"    {p}" for p in missing)
+    things = f"{len(missing)} thing{'s' if len(missing) != 1 else ''}"
+    return Failure(slug, "draft", "", f"--final: not finished, {things} missing:\n{lines}")
 
 
 class _StrictChecks:
@@ -420,6 +440,7 @@ def run(
     engine: str = "fork",
     force: bool = False,
     strict: bool = False,
+    final: bool = False,
     pdf: bool = False,
 ) -> RunSummary:
     """Build every section of every selected authority, then the index of each year built.
@@ -446,6 +467,8 @@ def run(
     strict
         Build no authority whose inputs have any problem, warnings and data-quality notes
         included (what ``yjnb validate --strict`` fails on); each is a failure naming them.
+    final
+        Build no draft (:mod:`yjnb.inputs.draft`); each is a failure listing what is missing.
     pdf
         Also print each page built or reused to a PDF beside it, with the Chromium
         installed (:mod:`yjnb.publish.pdf`), before the indexes are written.
@@ -476,6 +499,7 @@ def run(
             build=build,
             on_first_job=lambda: servers.append(WorkerServer()),
             strict=strict,
+            final=final,
         )
         indexed = False
         if planned:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from yjnb import reuse
 from yjnb.errors import InputError, Problem, excerpt
 from yjnb.inputs.config import PROFILES, PlanConfig, load_plan
+from yjnb.inputs.draft import missing_parts
 from yjnb.inputs.load import NationalData, check_local, check_national, load_national
 from yjnb.inputs.plan_areas import check_plan_codes
 from yjnb.narrative.content_figures import narrative_names
@@ -49,8 +51,12 @@ def check_authority(
     year: str | None,
     national: NationalData | None,
     strict: bool = False,
+    final: bool = False,
 ) -> list[Problem]:
     """Every problem with one authority's plan, narrative and local data.
+
+    If ``final``, each part a draft lacks (:func:`~yjnb.inputs.draft.missing_parts`) is an
+    error too.
 
     ``national`` is the loaded national data, or None if it could not be loaded (then the
     checks that need it are left out: its own problems say why). An authority whose inputs
@@ -71,6 +77,12 @@ def check_authority(
     loads = national is not None and not any(p.severity == "error" for p in found)
     if config is not None:
         found += check_narrative(workspace, slug, config, strict)
+    if config is not None and final:
+        found += [
+            replace(p, severity="error", message=f"draft: {p.message}")
+            for p in missing_parts(workspace, slug, config)
+            if p not in found
+        ]
     if loads:
         reported = {(p.file, p.row, p.column) for p in found if p.severity == "error"}
         found += [
@@ -90,7 +102,11 @@ def national_problems(workspace: Workspace) -> tuple[list[Problem], NationalData
 
 
 def validate(
-    workspace: Workspace, slugs: list[str], year: str | None = None, strict: bool = False
+    workspace: Workspace,
+    slugs: list[str],
+    year: str | None = None,
+    strict: bool = False,
+    final: bool = False,
 ) -> list[Problem]:
     """Every problem found in the national data and each authority's inputs.
 
@@ -99,7 +115,7 @@ def validate(
     """
     problems, national = national_problems(workspace)
     for slug in slugs:
-        problems += check_authority(workspace, slug, year, national, strict)
+        problems += check_authority(workspace, slug, year, national, strict, final)
     return problems
 
 

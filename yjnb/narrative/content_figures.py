@@ -17,7 +17,8 @@ from yjnb.inputs.plan_content import vocabulary
 from yjnb.inputs.schemas import BUDGET_MONEY_COLUMNS
 from yjnb.narrative.markdown import NOT_AVAILABLE
 from yjnb.paths import Workspace
-from yjnb.sections.budget import (
+from yjnb.sections.common import long_date, percent
+from yjnb.sections.resources import (
     COLUMN_LABELS,
     STANDARD_AGENCIES,
     agency_key,
@@ -25,7 +26,7 @@ from yjnb.sections.budget import (
     money,
     rows_for,
 )
-from yjnb.sections.content import long_date, percent, risk_rating
+from yjnb.sections.risks import risk_rating
 
 
 @reuse.by_identity

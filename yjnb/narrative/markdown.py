@@ -28,6 +28,7 @@ from markdown_it.token import Token
 
 from yjnb.errors import InputError, Problem
 
+# A placeholder, ``{{ name }}`` (group 1 the name): the one pattern every reader of narrative uses.
 PLACEHOLDER_RE = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}")
 MISSING_NOTE = "Narrative to be written"
 NOT_AVAILABLE = "not available"  # the value of a placeholder the inputs give no figure for

@@ -18,14 +18,13 @@ import pandas as pd
 from yjnb.errors import InputError, Problem
 from yjnb.inputs.plan_content import vocabulary
 from yjnb.inputs.schemas import BUDGET_MONEY_COLUMNS, BUDGET_TOLERANCE
-from yjnb.narrative.markdown import read_narrative
-from yjnb.sections.budget import agency_key, budget_years, money, rows_for, whose
+from yjnb.narrative.markdown import PLACEHOLDER_RE, read_narrative
+from yjnb.sections.resources import agency_key, budget_years, money, rows_for, whose
 
 if TYPE_CHECKING:
     from yjnb.plan import Plan
 
 MONEY_RE = re.compile(r"£\s?\d[\d,]*(?:\.\d\d)?|\b\d{1,3}(?:,\d{3})+(?:\.\d\d)?\b")
-PLACEHOLDER_RE = re.compile(r"\{\{.*?\}\}")
 
 
 def check_narrative_figures(plan: Plan) -> None:

@@ -49,9 +49,15 @@ class Chart:
     def to_html(self) -> str:
         """A figure: image with alt text, caption, and the data table in a details block."""
         encoded = base64.b64encode(self.svg).decode("ascii")
+        # Drawn from invented figures: said beside the title, as a table says it in its caption.
+        flag = (
+            ' <span class="yjnb-flag">(illustrative figures)</span>'
+            if self.data.illustrative
+            else ""
+        )
         return (
             f'<figure class="yjnb-chart" id="chart-{html.escape(self.id)}">'
-            f'<figcaption class="yjnb-chart-title">{html.escape(self.title)}</figcaption>'
+            f'<figcaption class="yjnb-chart-title">{html.escape(self.title)}{flag}</figcaption>'
             f'<img src="data:image/svg+xml;base64,{encoded}" alt="{html.escape(self.alt)}">'
             f"<details><summary>Figures in this chart</summary>{self.data.to_html()}</details>"
             "</figure>"

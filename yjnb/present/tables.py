@@ -23,6 +23,11 @@ def compile_templates() -> None:
         _JINJA.get_template(name)
 
 
+# The column every table's CSV ends with: whether its figures were invented for demonstration.
+ILLUSTRATIVE_COLUMN = "illustrative"
+# How the CSV writes it: the words a reader's software parses as a boolean.
+ILLUSTRATIVE_VALUES = {True: "true", False: "false"}
+
 # A number as a published CSV writes it, and as a spreadsheet reads it back as a number.
 NUMBER = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$")
 # What a spreadsheet opening a CSV reads as the start of a formula (OWASP, CSV injection).
@@ -120,8 +125,15 @@ class Table:
         single quote (:func:`neutralise_formula`); numbers are written as they are. A carriage
         return inside text is written as a line feed, which the CSV quotes (a bare carriage
         return is not quoted, and would end the row for most readers).
+
+        The last column, ``illustrative``, says of every row whether its figures were invented
+        for demonstration (``true``) or not (``false``): the table's own flag, unless the data
+        gives it row by row (the index's comparisons, whose rows come from several services).
         """
-        data = self.data.rename(columns=neutralise_formula)
+        data = self.data
+        if ILLUSTRATIVE_COLUMN not in data.columns:
+            data = data.assign(**{ILLUSTRATIVE_COLUMN: ILLUSTRATIVE_VALUES[self.illustrative]})
+        data = data.rename(columns=neutralise_formula)
         guarded = {}
         for name, column in data.items():
             if pd.api.types.is_numeric_dtype(column):

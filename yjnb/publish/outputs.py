@@ -20,6 +20,7 @@ from nbconvert import HTMLExporter
 from nbconvert.exporters import TemplateExporter
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
+from yjnb.errors import in_words
 from yjnb.inputs.config import PROFILES, PlanConfig, Section
 from yjnb.inputs.periods import parse_financial_year
 from yjnb.narrative.page_content import back_page_html
@@ -36,6 +37,19 @@ PROFILE_NOTES = {
     "public": "Small numbers from the service's own data are withheld and shown as [c].",
 }
 PROFILE_LABELS = {"board": "Board version", "public": "Public version"}
+# What the page says of its downloads: only the public version is published.
+DOWNLOADS_INTRO = {
+    "board": "The figures on this page, for the management board only:",
+    "public": "The figures on this page are published for reuse:",
+}
+# ... and what a draft's page says of them, in either version: a draft is published by no one.
+DRAFT_DOWNLOADS_INTRO = "The figures on this page, a draft, to check before the plan is finished:"
+# What the spreadsheet's cover says its tables are, by profile.
+WORKBOOK_INTRO = {
+    "board": "The tables of {name}'s Youth Justice Plan {year}, board version, for the "
+    "management board only.",
+    "public": "The tables published with {name}'s Youth Justice Plan {year}, public version.",
+}
 WORKBOOK = "tables.xlsx"
 APPENDIX_TITLE = "Performance appendix"
 
@@ -112,12 +126,15 @@ def render_page(
     authority: str,
     footer: list[str],
     downloads: Sequence[dict[str, str]] = (),
+    draft: Sequence[str] = (),
     parts_in_contents: bool = False,
     back_page: str = "",
 ) -> str:
     """One self-contained HTML page of the given sections, for one profile.
 
     ``downloads`` are links offered at the top of the page: dicts of href, text and detail.
+    ``draft`` is what the plan still lacks (:func:`~yjnb.inputs.draft.missing_parts`): if
+    anything, the page says it is a draft, and how much is missing; the board's page lists it.
     The contents are made from the page's headings (:func:`add_navigation`): with each
     section's parts too if ``parts_in_contents``. ``back_page`` (HTML, from
     :func:`back_page_html`) ends the page.
@@ -134,9 +151,13 @@ def render_page(
             "profile_note": PROFILE_NOTES[profile],
             "profile_label": PROFILE_LABELS[profile],
             "downloads": list(downloads),
+            "downloads_intro": DRAFT_DOWNLOADS_INTRO if draft else DOWNLOADS_INTRO[profile],
             "sections": [{"id": e.section.id, "title": e.section.title} for e in executed],
             "footer": footer,
-            "running_header": running_header(authority, title, _print_version(profile)),
+            "draft": list(draft),
+            "running_header": running_header(
+                authority, title, _print_version(profile, bool(draft))
+            ),
             "back_page": Markup(back_page),
         }
     }
@@ -144,10 +165,12 @@ def render_page(
     return add_navigation(body, parts_in_contents)
 
 
-def _print_version(profile: str) -> str:
-    # What each printed page says of its version: a board copy says it is not for publication.
+def _print_version(profile: str, draft: bool) -> str:
+    # What each printed page says of its version: a board copy says it is not for publication,
+    # a draft that it is one.
     label = PROFILE_LABELS[profile]
-    return f"{label}, not for publication" if profile == "board" else label
+    label = f"{label}, not for publication" if profile == "board" else label
+    return f"Draft, {label[0].lower()}{label[1:]}" if draft else label
 
 
 def _on_page(cell: nbformat.NotebookNode, profile: str) -> nbformat.NotebookNode:
@@ -207,9 +230,12 @@ def publish_authority(
     inputs: dict[str, Path],
     parameters: dict[str, Any],
     profiles: tuple[str, ...] = PROFILES,
+    draft: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Write one authority's pages, tables, notebooks and manifest into ``staging``.
 
+    ``draft``: what the plan still lacks, each naming its file (empty when it is finished);
+    every page of a draft says so, and the manifest lists it for the year's index.
     Returns the manifest.
     """
     footer = [
@@ -227,11 +253,14 @@ def publish_authority(
         plan_title = f"Youth Justice Plan {config.year}"
         back = back_page_html(config.back_page)
         page = render_page(
-            executed, profile, plan_title, config.name, footer, downloads, back_page=back
-        )
+            executed, profile, plan_title, config.name, footer, downloads, draft,
+            back_page=back,
+        )  # fmt: skip
         (folder / "plan.html").write_text(page, encoding="utf-8")
         title = f"{APPENDIX_TITLE} {config.year}"
-        page = render_page(appendix, profile, title, config.name, footer, downloads, True, back)
+        page = render_page(
+            appendix, profile, title, config.name, footer, downloads, draft, True, back
+        )
         (folder / "performance-appendix.html").write_text(page, encoding="utf-8")
     notebooks = staging / "notebooks"
     notebooks.mkdir(parents=True, exist_ok=True)
@@ -249,6 +278,7 @@ def publish_authority(
         "versions": versions(),
         "timings": {item.section.id: round(item.seconds, 3) for item in executed},
         "warnings": warnings_of(executed),
+        "draft": list(draft),
     }
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     (staging / "manifest.json").write_text(text, encoding="utf-8")
@@ -273,8 +303,7 @@ def _workbook(
         tables.values(),
         title=f"{config.name}: Youth Justice Plan {config.year}, tables ({label})",
         intro=[
-            f"The tables published with {config.name}'s Youth Justice Plan {config.year}, "
-            f"{label}.",
+            WORKBOOK_INTRO[profile].format(name=config.name, year=config.year),
             PROFILE_NOTES[profile],
         ],
         created=plan_year_start(config.year),
@@ -308,6 +337,7 @@ def write_index(year_dir: Path, year: str) -> Path:
             "name": b.name,
             "profiles": b.profiles,
             "workbooks": {p: (b.folder / p / WORKBOOK).exists() for p in b.profiles},
+            "draft": len(b.draft),
         }
         for b in built
     ]
@@ -324,6 +354,7 @@ def write_index(year_dir: Path, year: str) -> Path:
         workbook=WORKBOOK if comparisons else None,
         indicator_tables=[Markup(t.to_html()) for t in indicator_tables],
         kpi_tables=[Markup(t.to_html()) for t in kpi_tables],
+        illustrative_kpis=in_words(year_index.illustrative_services(kpi_tables) or [""]),
     )
     staging = staging_folder(year_dir, "index")
     try:

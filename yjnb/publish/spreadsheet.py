@@ -32,7 +32,7 @@ from xlsxwriter.utility import cell_autofit_width
 from xlsxwriter.worksheet import Worksheet
 
 from yjnb.paths import TEMPLATES_DIR
-from yjnb.present.tables import NUMBER, restore_formula
+from yjnb.present.tables import ILLUSTRATIVE_COLUMN, NUMBER, restore_formula
 from yjnb.symbols import NOT_AVAILABLE
 
 BLANK = NOT_AVAILABLE  # what a blank CSV cell is in a spreadsheet
@@ -196,7 +196,7 @@ def write_workbook(
     book = Workbook(path.as_posix(), {"in_memory": True})  # no temporary file per sheet
     book.set_properties({"title": title, "created": created})
     style = _styles(book)
-    about = _about(symbols, empty, bool(notes))
+    about = _about(symbols, empty, bool(notes), [t for t in written if t.illustrative])
     _write_cover(_sheet(book, "Cover"), style, title, intro, about)
     _write_contents(_sheet(book, "Contents"), style, names, written)
     if notes:  # without notes there is no notes sheet, which is what the guidance asks
@@ -296,7 +296,7 @@ def _table_lines(table: SheetTable, notes: Mapping[str, str]) -> list[tuple[str,
     meanings = symbol_meanings()
     lines = [
         (table.caption, _TITLE),
-        (f"Also published as tables/{table.id}.csv, with the same values.", _SUBTITLE),
+        (f"The same values are in tables/{table.id}.csv.", _SUBTITLE),
     ]
     if marks:
         lines.append((f"This table has notes on the Notes worksheet: {marks}", _SUBTITLE))
@@ -363,7 +363,12 @@ def _width(text: str, bold: bool = False) -> int:
     return ceil(cell_autofit_width(line) * scale)
 
 
-def _about(symbols: Sequence[str], empty: Sequence[SheetTable], has_notes: bool) -> list[Any]:
+def _about(
+    symbols: Sequence[str],
+    empty: Sequence[SheetTable],
+    has_notes: bool,
+    illustrative: Sequence[SheetTable] = (),
+) -> list[Any]:
     meanings = symbol_meanings()
     about: list[Any] = [
         [{"bold": True}, "How the tables are laid out"],
@@ -374,6 +379,16 @@ def _about(symbols: Sequence[str], empty: Sequence[SheetTable], has_notes: bool)
     if has_notes:
         about.append(
             "Some titles refer to notes, such as [note 1]: the notes are on the Notes worksheet."
+        )
+    if illustrative:
+        about.append([{"bold": True}, "Illustrative figures"])
+        about.append(
+            f"{len(illustrative)} of the tables hold{'s' if len(illustrative) == 1 else ''} "
+            "figures invented to demonstrate the plan, "
+            "not the service's data: each says so in its notes, and its last column, "
+            f"{ILLUSTRATIVE_COLUMN}, reads true. They are: "
+            + "; ".join(t.id for t in illustrative)
+            + "."
         )
     if symbols:
         about.append([{"bold": True}, "Symbols used in these tables"])

@@ -23,7 +23,7 @@ from yjnb.inputs.config import PROFILES
 from yjnb.inputs.periods import parse_quarter, period_label
 from yjnb.inputs.schemas import HEADLINE_CATEGORIES, KPIS
 from yjnb.paths import manifests
-from yjnb.present.tables import Table, restore_formula
+from yjnb.present.tables import ILLUSTRATIVE_COLUMN, ILLUSTRATIVE_VALUES, Table, restore_formula
 from yjnb.sections.comparisons import MEASURE_LABELS, interval_note, shown_value
 from yjnb.stats.indicators import INDICATORS, format_limit
 from yjnb.symbols import NOT_AVAILABLE
@@ -34,6 +34,12 @@ INDICATOR_FIELDS = [
     "denominator", "value", "unit", "ci_lower", "ci_upper",
 ]  # fmt: skip
 KPI_FIELDS = ["period", "kpi", "cohort", "measure", "category", "count", "percent"]
+# How a row from an illustrative table is marked, and what the mark means.
+ILLUSTRATIVE_MARK = " (illustrative)"
+ILLUSTRATIVE_ROWS_NOTE = (
+    "Rows marked (illustrative): figures invented to demonstrate the plan, not that "
+    "service's data. Compare them with nothing."
+)
 KPI_TOTAL = "total"  # children counted for the measure, where a KPI table gives it
 KPI_LABELS = {
     "accommodation": "Accommodation",
@@ -69,6 +75,7 @@ class Built:
     area_code: str | None
     profiles: tuple[str, ...]
     folder: Path
+    draft: tuple[str, ...] = ()  # what the plan still lacks (yjnb/inputs/draft.py)
 
     def public_tables(self) -> Path | None:
         """Its public tables folder, if the public profile was built."""
@@ -86,8 +93,11 @@ def built_authorities(year_dir: Path) -> list[Built]:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         folder = manifest_path.parent
         profiles = tuple(p for p in PROFILES if (folder / p / "plan.html").exists())
+        draft = tuple(manifest.get("draft") or ())
         found.append(
-            Built(folder.name, manifest["name"], manifest.get("area_code"), profiles, folder)
+            Built(
+                folder.name, manifest["name"], manifest.get("area_code"), profiles, folder, draft
+            )
         )
     return sorted(found, key=lambda b: (b.name.casefold(), b.slug))
 
@@ -342,8 +352,33 @@ def latest_kpis(built: list[Built]) -> pd.DataFrame:
                 rows.append(
                     {"service": authority.name, "slug": authority.slug}
                     | {f: row.get(f, "") for f in (*KPI_FIELDS, KPI_TOTAL)}
+                    | {ILLUSTRATIVE_COLUMN: _flag(row)}
                 )
-    return pd.DataFrame(rows, columns=["service", "slug", *KPI_FIELDS, KPI_TOTAL])
+    columns = ["service", "slug", *KPI_FIELDS, KPI_TOTAL, ILLUSTRATIVE_COLUMN]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _flag(record: dict[str, str]) -> str:
+    """A published row's ``illustrative`` cell as the CSVs write it (``false`` if absent)."""
+    return ILLUSTRATIVE_VALUES[record.get(ILLUSTRATIVE_COLUMN, "") == ILLUSTRATIVE_VALUES[True]]
+
+
+def illustrative_services(tables: list[Table]) -> list[str]:
+    """The services any of whose rows in these comparison tables are illustrative, A to Z."""
+    names = {
+        service
+        for table in tables
+        if {"service", ILLUSTRATIVE_COLUMN} <= set(table.data.columns)
+        for service, flag in zip(
+            table.data["service"], table.data[ILLUSTRATIVE_COLUMN], strict=True
+        )
+        if flag == ILLUSTRATIVE_VALUES[True]
+    }
+    return sorted(names, key=str.casefold)
+
+
+def _marked(name: str, illustrative: bool) -> str:
+    return name + ILLUSTRATIVE_MARK if illustrative else name
 
 
 def _kpi_quarter_end(record: dict[str, str]) -> str:
@@ -382,9 +417,10 @@ def kpi_tables(latest: pd.DataFrame) -> list[Table]:
         latest["service"], latest["kpi"], latest["measure"], latest["percent"], strict=True
     ):
         percents.setdefault((service, kpi, measure), percent)
+    marked = set(latest.loc[latest[ILLUSTRATIVE_COLUMN] == ILLUSTRATIVE_VALUES[True], "service"])
     view_rows = []
     for name in names:
-        row = {"Service": name}
+        row = {"Service": _marked(name, name in marked)}
         for kpi, measure, category in headlines:
             label = f"{_kpi_label(kpi, measure, category)} (%)"
             found = percents.get((name, kpi, measure))
@@ -392,7 +428,7 @@ def kpi_tables(latest: pd.DataFrame) -> list[Table]:
         view_rows.append(row)
     view = pd.DataFrame(view_rows)
     periods = sorted(set(latest["period"]))
-    tidy = latest[["service", *KPI_FIELDS, KPI_TOTAL]].sort_values(
+    tidy = latest[["service", *KPI_FIELDS, KPI_TOTAL, ILLUSTRATIVE_COLUMN]].sort_values(
         ["kpi", "measure", "service"], key=lambda s: s.str.casefold()
     )
     tables = [
@@ -403,6 +439,7 @@ def kpi_tables(latest: pd.DataFrame) -> list[Table]:
             view=view,
             numeric=tuple(c for c in view.columns if c != "Service"),
             notes=(
+                *([ILLUSTRATIVE_ROWS_NOTE] if marked else []),
                 "Percentages of the children counted for each measure, latest quarter: "
                 + ", ".join(periods)
                 + ".",
@@ -416,8 +453,9 @@ def kpi_tables(latest: pd.DataFrame) -> list[Table]:
             ["_share", "service"], ascending=[False, True], na_position="last", kind="stable"
         )
         label = _kpi_label(kpi, measure, category)
+        flags = part[ILLUSTRATIVE_COLUMN] == ILLUSTRATIVE_VALUES[True]
         view = {
-            "Service": part["service"],
+            "Service": [_marked(n, f) for n, f in zip(part["service"], flags, strict=True)],
             "Period": part["period"],
             "Children": [c or NOT_AVAILABLE for c in part["count"]],
             "Children counted": [t or NOT_AVAILABLE for t in part[KPI_TOTAL]],
@@ -429,10 +467,15 @@ def kpi_tables(latest: pd.DataFrame) -> list[Table]:
             Table(
                 id=f"kpi_{kpi}_{measure}",
                 caption=f"{label}: services from highest to lowest percentage",
-                data=part[["service", *KPI_FIELDS, KPI_TOTAL]].reset_index(drop=True),
+                data=part[["service", *KPI_FIELDS, KPI_TOTAL, ILLUSTRATIVE_COLUMN]].reset_index(
+                    drop=True
+                ),
                 view=pd.DataFrame(view).reset_index(drop=True),
                 numeric=("Children", "Children counted", "Percentage"),
-                notes=("Services sorted from the highest percentage to the lowest.",),
+                notes=(
+                    *([ILLUSTRATIVE_ROWS_NOTE] if flags.any() else []),
+                    "Services sorted from the highest percentage to the lowest.",
+                ),
                 source=KPI_SOURCE,
             )
         )

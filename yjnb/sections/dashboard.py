@@ -18,7 +18,7 @@ import pandas as pd
 from yjnb.present.shown import percent, percent_text
 from yjnb.present.suppress import SUPPRESSED, Cells, CountsBuilder, Protected
 from yjnb.present.tables import Table
-from yjnb.sections.content import not_recorded, plan_problem
+from yjnb.sections.common import not_recorded, plan_problem
 from yjnb.stats.rounding import half_up
 
 if TYPE_CHECKING:

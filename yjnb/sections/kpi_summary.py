@@ -18,7 +18,7 @@ from yjnb.inputs.schemas import is_unknown
 from yjnb.present.shown import NOT_REPORTED, change_words, percent_text
 from yjnb.present.suppress import SUPPRESSED, Cells, Protected
 from yjnb.present.tables import Table
-from yjnb.sections.board import board_summary
+from yjnb.sections.governance import board_summary
 from yjnb.sections.kpi_tables import SOURCE
 from yjnb.sections.kpis import (
     TOTAL,

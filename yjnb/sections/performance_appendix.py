@@ -1,9 +1,12 @@
-"""Voice of the child (feedback.csv) and quality assurance (audits.csv).
+"""Section 15, the performance appendix: the KPIs, the cohort, and the voice of the child.
 
-Survey answers are counts of children (and of parents, carers and victims) who answered:
-they are suppressed in the public profile like every other count of people, each
-question's answers adding up to the people who answered it. Audit grades describe the
-service's practice, one grade per audit; they are shown whole in both profiles.
+Each builder returns what one notebook cell shows, in order: a list, empty when the input file
+it needs is absent (every local file but kpis.csv is optional). The headlines above them are
+:func:`yjnb.sections.kpi_summary.kpi_headlines`.
+
+Survey answers (feedback.csv) are counts of children (and of parents, carers and victims) who
+answered: they are suppressed in the public profile like every other count of people, each
+question's answers adding up to the people who answered it.
 """
 
 from __future__ import annotations
@@ -14,19 +17,50 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from yjnb.inputs.periods import period_label
 from yjnb.present.charts import Chart, blank_figure, palette, render
 from yjnb.present.shown import percent, percent_text, with_percent
 from yjnb.present.suppress import SUPPRESSED, Cells, CountsBuilder, Protected
 from yjnb.present.tables import Table
+from yjnb.sections.cohort import cohort_profile, cohort_summary
+from yjnb.sections.disproportionality import disproportionality_table
+from yjnb.sections.governance import KPI as BOARD_KPI
+from yjnb.sections.governance import board_attendance_table, board_chart, board_kpi_table
+from yjnb.sections.kpi_charts import kpi_chart
+from yjnb.sections.kpi_tables import kpi_table
+from yjnb.sections.kpis import kpi_spec
 
 if TYPE_CHECKING:
-    from yjnb.plan import Plan
+    from yjnb.plan import Plan, Shown
 
 TOTAL = "Total"
-GRADES = ("Outstanding", "Good", "Requires improvement", "Inadequate")
 FEEDBACK_SOURCE = "The service's feedback surveys (feedback.csv)"
-AUDIT_SOURCE = "The service's audits of its casework (audits.csv)"
+
+
+def kpi_section(plan: Plan, kpi: str) -> list[Shown]:
+    """One KPI's chart and table(s); ``board_attendance`` for KPI 8.
+
+    Parameters
+    ----------
+    plan
+        The open plan.
+    kpi
+        A kpi of kpis.csv (``accommodation`` ... ``victims``) or ``board_attendance``.
+    """
+    if kpi == BOARD_KPI:
+        if plan.local.board_attendance is None:
+            return []
+        return [board_chart(plan), board_attendance_table(plan), board_kpi_table(plan)]
+    kpi_spec(kpi)  # an unknown kpi is a mistake in the notebook, not missing data
+    if not (plan.local.kpis["kpi"] == kpi).any():
+        return []
+    return [kpi_chart(plan, kpi), kpi_table(plan, kpi)]
+
+
+def cohort_section(plan: Plan) -> list[Shown]:
+    """The cohort summary and profile, then disproportionality (needs cohort.csv)."""
+    if plan.local.cohort is None:
+        return []
+    return [cohort_summary(plan), cohort_profile(plan), disproportionality_table(plan)]
 
 
 def feedback_charts(plan: Plan) -> list[Protected]:
@@ -111,47 +145,3 @@ def _draw_survey(
         illustrative=illustrative,
     )
     return render(fig, f"feedback_{number}", title, alt, table)
-
-
-def audit_table(plan: Plan) -> Table | None:
-    """Audit grades by audit: ``audits`` (None if there is no audits.csv)."""
-    audits = plan.local.audits
-    if audits is None or audits.empty:
-        return None
-    grades = [g for g in GRADES if g in set(audits["grade"])]
-    grades += sorted(set(audits["grade"]) - set(GRADES))
-    rows, records = [], []
-    for audit, part in audits.groupby("audit", sort=False):
-        first, last = part["date"].min().date(), part["date"].max().date()
-        when = period_label(first, first) if first == last else period_label(first, last)
-        row = {"Audit": audit, "Date": when}
-        for grade in grades:
-            count = int((part["grade"] == grade).sum())
-            row[grade] = with_percent(f"{count:,}", percent_text(percent(count, len(part))))
-            records.append(
-                {
-                    "audit": audit,
-                    "date_from": first.isoformat(),
-                    "date_to": last.isoformat(),
-                    "grade": grade,
-                    "count": count,
-                    "total": len(part),
-                    "percent": float(percent(count, len(part))),
-                }
-            )
-        row["Audits"] = f"{len(part):,}"
-        rows.append(row)
-    view = pd.DataFrame(rows)
-    return Table(
-        id="audits",
-        caption=f"Quality assurance: audit grades, {plan.config.name}",
-        data=pd.DataFrame(records, dtype=object),
-        view=view,
-        numeric=(*grades, "Audits"),
-        notes=(
-            "Each audit of a child's case is graded once. Grades describe the service's "
-            "practice, not the children, and are shown in full.",
-        ),
-        source=AUDIT_SOURCE,
-        illustrative=plan.config.is_illustrative("audits"),
-    )

@@ -1,4 +1,4 @@
-"""Resources: the partner budget in the YJB's layout, its chart, and the checks on it.
+"""Section 7, resources: the partner budget in the YJB's layout, its chart, and the checks on it.
 
 Every total is computed from the agency rows of budget.csv (a supplied ``Total`` row or
 ``total`` column is checked by the loader, and the computed figure is the one shown). Figures
@@ -20,7 +20,7 @@ from yjnb.inputs.load import LocalData
 from yjnb.inputs.schemas import BUDGET_MONEY_COLUMNS, BUDGET_TOLERANCE
 from yjnb.present.charts import Chart, new_figure, palette, render
 from yjnb.present.tables import Table
-from yjnb.sections.content import content_table, not_recorded, percent, plan_problem
+from yjnb.sections.common import content_table, not_recorded, percent, plan_problem
 
 if TYPE_CHECKING:
     from yjnb.inputs.config import PlanConfig

@@ -1,9 +1,10 @@
-"""KPI 8, management board attendance, from board_attendance.csv.
+"""Section 2, governance: the management board's members, and its attendance (KPI 8).
 
-The YJB counts attendance by the senior partners of the management board: a partner who
-sent a deputy is counted as attending, as the YJB guidance allows, and is shown as such.
-These are counts of partner places at meetings, not of children, so they are not
-suppressed in the public profile.
+Members come from plan.yaml (``board``). Attendance comes from board_attendance.csv and is
+shown in the performance appendix as KPI 8. The YJB counts attendance by the senior partners
+of the management board: a partner who sent a deputy is counted as attending, as the YJB
+guidance allows, and is shown as such. These are counts of partner places at meetings, not of
+children, so they are not suppressed in the public profile.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from yjnb.present.charts import Chart, new_figure, palette, render
 from yjnb.present.shown import percent, percent_text, with_percent
 from yjnb.present.suppress import Cells, CountsBuilder
 from yjnb.present.tables import Table
+from yjnb.sections.common import content_table, not_recorded
 from yjnb.sections.kpis import Periods, figure, kpi_periods, quarter_before, quarter_of
 
 if TYPE_CHECKING:
@@ -244,3 +246,25 @@ def _figure(cells: Cells, key: tuple, periods: Periods, period: str | None) -> d
 
 def _day(date: pd.Timestamp) -> str:
     return period_label(date.date(), date.date())
+
+
+def board_members_table(plan: Plan) -> Table:
+    """The management board: organisation, role and name of each member, chair first."""
+    board = plan.config.board
+    caption = "Management board membership"
+    if board is None or not board.members:
+        return not_recorded(plan, "board_members", caption, "board", "the board's members")
+    members = sorted(board.members, key=lambda m: not m.chair)
+    rows = [
+        {
+            "organisation": m.organisation,
+            "role": f"{m.role} (chair)" if m.chair else m.role,
+            "name": m.name or "Not named in this plan",
+        }
+        for m in members
+    ]
+    notes = [f"The board meets {board.meets}."] if board.meets else []
+    columns = {"organisation": "Organisation", "role": "Role", "name": "Name"}
+    return content_table(
+        plan, "board_members", caption, "board.members", rows, columns, notes=notes, block=board
+    )
