@@ -67,6 +67,9 @@ def test_new_writes_a_plan_whose_commented_content_is_valid(tmp_path, capsys):
     assert len(config.priorities.national.model_dump(exclude_none=True)) == 11
     assert config.risks.entries[0].likelihood == "medium"
     assert config.dashboard.shares[0].with_need == 12
+    assert config.foreword.signed_by[1].name == "Councillor A. Name"
+    assert config.back_page.contact.email == "youth.justice@example.gov.uk"
+    assert [line.lang for line in config.back_page.languages] == ["cy"]
     narrative = (params / "sefton" / "narrative" / "07_resources.md").read_text()
     assert narrative.startswith("> **Guidance") and "budget.total" in narrative
     capsys.readouterr()

@@ -1,11 +1,14 @@
 import base64
+import re
 
 import pytest
 
 from yjnb.errors import InputError
 from yjnb.narrative.markdown import (
+    IMAGE_LIMIT,
     fill_placeholders,
     image_problems,
+    params_image,
     render_markdown,
     render_narrative,
 )
@@ -119,6 +122,94 @@ def test_validate_reports_image_problems(tmp_path):
     path = _narrative(tmp_path, "![x](https://example.org/p.png)")
     (problem,) = image_problems(path.read_text(), path, SHOWN)
     assert problem.row == 1 and problem.file == SHOWN
+
+
+def test_decorative_image_is_embedded_with_an_empty_text_alternative(tmp_path):
+    path = _narrative(tmp_path, 'Text\n\n![](rule.png "decorative")\n')
+    (path.parent / "rule.png").write_bytes(PNG)
+    html, _ = render_narrative(path, {}, SHOWN)
+    assert re.search(r'<img src="data:image/png;base64,[^"]+" alt="" />', html)
+    assert "title=" not in html
+
+
+def test_image_with_an_empty_alternative_says_how_to_mark_it_decorative(tmp_path):
+    path = _narrative(tmp_path, "one\n\n![ ](org.png)")
+    (path.parent / "org.png").write_bytes(PNG)
+    (problem,) = image_problems(path.read_text(), path, SHOWN)
+    assert problem.row == 3 and "no text alternative" in problem.message
+    assert '"decorative"' in problem.expected
+
+
+def test_image_over_the_size_limit_is_refused_with_its_size(tmp_path):
+    path = _narrative(tmp_path, "![Structure](big.png)")
+    (path.parent / "big.png").write_bytes(PNG + b"\0" * IMAGE_LIMIT)
+    problem = _refused(tmp_path, "![Structure](big.png)")
+    assert problem.row == 1 and "2.0 MB" in problem.message and "2 MB" in problem.message
+
+
+def test_image_at_the_size_limit_is_embedded(tmp_path):
+    path = _narrative(tmp_path, "![Structure](big.png)")
+    (path.parent / "big.png").write_bytes(PNG + b"\0" * (IMAGE_LIMIT - len(PNG)))
+    html, _ = render_narrative(path, {}, SHOWN)
+    assert 'alt="Structure"' in html
+
+
+CLEAN_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+    'width="40" height="20"><defs><linearGradient id="g"/></defs>'
+    '<rect width="40" height="20" fill="url(#g)"/><use xlink:href="#g"/>'
+    '<image href="data:image/png;base64,iVBORw0KGgo=" width="1" height="1"/></svg>'
+)
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        "<script>alert(1)</script>",
+        '<rect onload="alert(1)"/>',
+        '<rect  ONCLICK = "x"/>',
+        '<foreignObject><p xmlns="http://www.w3.org/1999/xhtml">x</p></foreignObject>',
+        '<image href="https://example.org/i.png"/>',
+        '<use xlink:href="other.svg#a"/>',
+        "<style>rect{fill:url(https://example.org/f.svg#p)}</style>",
+        '<style>@import "https://example.org/x.css";</style>',
+        '<rect style="fill: url( //example.org/p )"/>',
+    ],
+)
+def test_svg_with_active_or_external_content_is_refused(tmp_path, planted):
+    path = _narrative(tmp_path, "intro\n![Logo](logo.svg)")
+    (path.parent / "logo.svg").write_text(CLEAN_SVG.replace("</svg>", planted + "</svg>"))
+    problem = _refused(tmp_path, "intro\n![Logo](logo.svg)")
+    assert problem.row == 2 and "script, event handlers or references" in problem.message
+
+
+def test_svg_with_only_internal_references_is_embedded(tmp_path):
+    path = _narrative(tmp_path, "![Logo](logo.svg)")
+    (path.parent / "logo.svg").write_text(CLEAN_SVG)
+    html, _ = render_narrative(path, {}, SHOWN)
+    expected = base64.b64encode(CLEAN_SVG.encode()).decode()
+    assert f'src="data:image/svg+xml;base64,{expected}"' in html
+
+
+# -- images plan.yaml names: signatures ------------------------------------------------------
+
+
+def test_params_image_is_embedded_and_problems_name_plan_yaml_and_key(tmp_path):
+    folder = tmp_path / "params" / "x"
+    (folder / "signatures").mkdir(parents=True)
+    (folder / "signatures" / "chair.png").write_bytes(PNG)
+    uri = params_image("signatures/chair.png", folder, "params/x/plan.yaml", "sign_off.signature")
+    assert uri == "data:image/png;base64," + base64.b64encode(PNG).decode()
+    for name, message in [
+        ("absent.png", "not found"),
+        ("../../outside.png", "outside"),
+        ("signatures/chair.svg", "not found"),
+    ]:
+        with pytest.raises(InputError) as caught:
+            params_image(name, folder, "params/x/plan.yaml", "sign_off.signature")
+        (problem,) = caught.value.problems
+        assert message in problem.message and problem.file == "params/x/plan.yaml"
+        assert problem.column == "sign_off.signature" and problem.value == name
 
 
 # -- one placeholder pattern for every reader of narrative ----------------------------------

@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--strict", action="store_true", help=STRICT_HELP)
     run.add_argument("--final", action="store_true", help=FINAL_HELP)
+    run.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also write plan.pdf and performance-appendix.pdf beside each page, printed by "
+        "the Chromium installed on this machine (never downloaded)",
+    )
 
     watch = commands.add_parser(
         "preview", help="serve the built pages on 127.0.0.1, rebuilt and reloaded on each edit"
@@ -140,6 +146,7 @@ def _run(args: argparse.Namespace, workspace: Workspace) -> int:
         force=args.force,
         strict=args.strict,
         final=args.final,
+        pdf=args.pdf,
     )
     print(summary.report())
     for page in summary.index_pages:

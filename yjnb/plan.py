@@ -29,6 +29,7 @@ from yjnb.narrative.markdown import (
     render_narrative,
     values_for,
 )
+from yjnb.narrative.page_content import signed
 from yjnb.narrative.placeholders import placeholder_values
 from yjnb.narrative.typed_counts import plan_count_problems, text_count_problems
 from yjnb.paths import Workspace, from_root
@@ -144,12 +145,17 @@ class Plan:
             threshold, safe = self.config.suppression_threshold, self.config.safe_numbers
             for problem in text_count_problems(text, shown, threshold, safe):
                 self.warn(problem)
+        plan_file = self.workspace.plan_file(self.slug)
+        shown_plan = self.workspace.shown(plan_file)
+        signature = signed(self.config, section_id, plan_file.parent, shown_plan)
         flag = ""
         if self.config.is_illustrative("narrative"):
             flag = f'<p class="yjnb-flag-block">{ILLUSTRATIVE_TEXT}</p>'
         self._emit(
             lambda profile: {
-                "text/html": f'<div class="yjnb-narrative">{flag}{bodies[profile]}</div>'
+                "text/html": (
+                    f'<div class="yjnb-narrative">{flag}{bodies[profile]}{signature}</div>'
+                )
             }
         )
 

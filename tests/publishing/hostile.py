@@ -151,12 +151,10 @@ def _number(text: str) -> bool:
     return True
 
 
-# An SVG that would run script and fetch from other sites if a page ran it as a document.
-HOSTILE_SVG = (
-    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-    'width="40" height="20" onload="alert(4)"><script>alert(5)</script>'
-    "<style>rect{fill:url(https://example.org/f.svg#p)}</style>"
-    '<image href="https://example.org/i.png" width="10" height="10"/>'
+# An SVG logo, embedded as an image (one holding script or reaching other sites is refused:
+# tests/test_narrative.py).
+LOGO_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
     '<rect width="40" height="20"/></svg>'
 )
 PNG = bytes.fromhex(  # a 1 x 1 pixel PNG
@@ -168,7 +166,7 @@ PNG = bytes.fromhex(  # a 1 x 1 pixel PNG
 def hostile_authority(base: Path, slug: str) -> dict[str, Path]:
     """A workspace under ``base`` with ``slug`` copied and planted; every section retitled.
 
-    Its narrative shows a PNG from its narrative folder and the hostile SVG from its params
+    Its narrative shows a PNG from its narrative folder and an SVG logo from its params
     folder. Returns the workspace's folders (params, data), and what was planted (plan, csv).
     """
     folders = copy_workspace(base, [slug])
@@ -181,7 +179,7 @@ def hostile_authority(base: Path, slug: str) -> dict[str, Path]:
     national = load_national(data)
     narrative = params / slug / "narrative" / "02_governance.md"
     (narrative.parent / "org.png").write_bytes(PNG)
-    (params / slug / "logo.svg").write_text(HOSTILE_SVG, encoding="utf-8")
+    (params / slug / "logo.svg").write_text(LOGO_SVG, encoding="utf-8")
     narrative.write_text(
         narrative.read_text(encoding="utf-8")
         + "\n![Staffing structure <b>chart</b>](org.png)\n\n![Service logo](logo.svg)\n",

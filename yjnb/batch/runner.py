@@ -62,6 +62,7 @@ from yjnb.errors import InputError
 from yjnb.inputs.config import PROFILES, PlanConfig, Section, load_plan
 from yjnb.inputs.draft import missing_parts
 from yjnb.paths import PACKAGE_DIR, Workspace, hidden, manifests, to_root
+from yjnb.publish.pdf import find_chromium, pages_to_print, print_pdfs
 from yjnb.publish.staging import remove_leftovers, staging_folder
 
 __all__ = [
@@ -97,11 +98,15 @@ class RunSummary:
     index_failures: list[str] = field(default_factory=list)
     executed: dict[str, dict[str, str]] = field(default_factory=dict)  # slug -> section: why
     kept: dict[str, tuple[str, ...]] = field(default_factory=dict)  # slug -> sections kept
+    pdfs: int = 0
+    pdf_authorities: int = 0
+    pdf_seconds: float = 0.0
+    pdf_failures: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         """True when every selected authority built or was reused, and every index was written."""
-        return not self.failures and not self.index_failures
+        return not self.failures and not self.index_failures and not self.pdf_failures
 
     def report(self) -> str:
         """A plain-text summary for the terminal."""
@@ -120,6 +125,13 @@ class RunSummary:
             lines.append(f"{len(self.failures)} authorities failed:")
             lines += [f"  - {failure}" for failure in self.failures]
         lines += [f"Could not write the {failure}" for failure in self.index_failures]
+        if self.pdfs:
+            each = self.pdf_seconds / max(1, self.pdf_authorities)
+            lines.append(
+                f"Printed {self.pdfs} PDFs for {self.pdf_authorities} authorities in "
+                f"{self.pdf_seconds:.1f} s ({each:.1f} s an authority)."
+            )
+        lines += [f"Could not print the PDF of {failure}" for failure in self.pdf_failures]
         return "\n".join(lines)
 
 
@@ -446,6 +458,7 @@ def run(
     strict: bool = False,
     final: bool = False,
     server: WorkerServer | None = None,
+    pdf: bool = False,
 ) -> RunSummary:
     """Build every section of every selected authority, then the index of each year built.
 
@@ -476,9 +489,18 @@ def run(
     server
         A worker server to use and leave running (``yjnb preview`` builds again and again);
         default: one started for this run, and closed at its end.
+    pdf
+        Also print each page built or reused to a PDF beside it, with the Chromium
+        installed (:mod:`yjnb.publish.pdf`), before the indexes are written.
+
+    Raises
+    ------
+    ChromiumMissing
+        If ``pdf`` and no Chromium is installed: before anything is built.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}: expected one of {ENGINES}")
+    chromium = find_chromium() if pdf else None
     started = time.perf_counter()
     summary = RunSummary()
     build = {"code": code_fingerprint(), "engine": engine}
@@ -504,6 +526,9 @@ def run(
             workers = jobs or os.cpu_count() or 1
             kept = server is not None  # a server that outlives the run keeps inputs loaded
             _build(servers[0], workspace, planned, summary, workers, progress, build, force, kept)
+        if chromium is not None:
+            _print(workspace, summary, profiles or PROFILES, chromium, jobs)
+        if planned:
             # Written by the server's processes, which have publishing imported already.
             indexed = servers[0].alive and _write_indexes(servers[0], workspace, summary)
             if server is None:
@@ -548,6 +573,29 @@ def run(
             os.close(claim)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _print(
+    workspace: Workspace,
+    summary: RunSummary,
+    profiles: tuple[str, ...],
+    chromium: Path,
+    jobs: int | None,
+) -> None:
+    # Every built or reused authority's pages to PDF, a few Chromium processes at a time.
+    folders = [
+        workspace.output_dir / year / slug / profile
+        for year in sorted(summary.years)
+        for slug in summary.built + summary.reused
+        if (workspace.output_dir / year / slug / "manifest.json").is_file()
+        for profile in profiles
+    ]
+    started = time.perf_counter()
+    printed, failures = print_pdfs(pages_to_print(folders), chromium, jobs or os.cpu_count() or 1)
+    summary.pdfs += len(printed)
+    summary.pdf_authorities += len({p.path.parent.parent for p in printed})
+    summary.pdf_seconds += time.perf_counter() - started
+    summary.pdf_failures += failures
 
 
 def _claim_outputs(output_dir: Path) -> int | None:

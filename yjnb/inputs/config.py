@@ -35,6 +35,7 @@ from yjnb.inputs.plan_content import (
     Resources,
     Risks,
 )
+from yjnb.inputs.plan_pages import BackPage, Foreword
 from yjnb.inputs.tracking import track_attributes
 from yjnb.paths import PACKAGE_DIR, slug_problem
 
@@ -166,6 +167,12 @@ class PlanConfig(BaseModel):
     priorities: Priorities | None = Field(default=None, description="Section 11.")
     service_development: ServiceDevelopment | None = Field(default=None, description="Section 13.")
     sign_off: SignOff | None = Field(default=None, description="Section 14.")
+    # The pages themselves (yjnb/inputs/plan_pages.py): who signs the foreword (section 1's
+    # narrative), and the back page every page ends with.
+    foreword: Foreword | None = Field(default=None, description="Section 1: its signatories.")
+    back_page: BackPage | None = Field(
+        default=None, description="Contact, other formats and languages: the pages' end."
+    )
 
     @field_validator("year")
     @classmethod

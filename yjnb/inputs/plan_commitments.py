@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field
 
 from yjnb.inputs.plan_content import Block, Entry, _as_list, _text_as
+from yjnb.inputs.plan_pages import ImageFile
 
 # -- 8. Board development and 10. Evidence ----------------------------------------------------
 
@@ -154,4 +155,8 @@ class SignOff(Block):
     approved_by: str | None = Field(default=None, description="e.g. the management board.")
     submitted: datetime.date | None = Field(
         default=None, description="Date submitted to the Youth Justice Board."
+    )
+    signature: ImageFile | None = Field(
+        default=None,
+        description="Image of the chair's signature: a PNG, JPEG or SVG file in params/<slug>/.",
     )

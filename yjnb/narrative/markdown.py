@@ -5,9 +5,13 @@ the same computed values as the tables. An unknown placeholder is an error, neve
 Raw HTML in the markdown is shown as text, never passed through.
 
 A page makes no request anywhere: an image (``![Staffing structure](org.png)``) is a file in
-the authority's params folder, embedded in the page, and a remote image is refused. SVG
-files are embedded too: shown as an image, as the charts are, an SVG runs no script and
-loads nothing (browsers draw images in a mode without scripting or external resources).
+the authority's params folder, embedded in the page, and a remote image is refused. Every
+image needs its text alternative, unless it is marked decorative with the title
+``"decorative"`` (``![](divider.png "decorative")``), which gives it an empty one. SVG files
+are embedded too: shown as an image, as the charts are, an SVG runs no script and loads
+nothing (browsers draw images in a mode without scripting or external resources), and one
+holding script, event handlers or references to other files is refused all the same, since
+a reader who saves the image and opens it would open it as a document.
 """
 
 from __future__ import annotations
@@ -39,7 +43,17 @@ IMAGE_TYPES = {
     ".gif": ("image/gif", (b"GIF87a", b"GIF89a")),
     ".svg": ("image/svg+xml", (b"<svg", b"<?xml", b"<!--", b"<!DOCTYPE svg", b"\xef\xbb\xbf")),
 }
-IMAGE_LIMIT = 5_000_000  # bytes: an image in a page that many readers download
+IMAGE_LIMIT = 2_000_000  # bytes: an image in a page that many readers download
+DECORATIVE = "decorative"  # an image's title marking it as decoration, with an empty alt
+# What an SVG file may not hold: script, event handlers, embedded HTML, entity declarations,
+# links or style rules that reach anything outside the file (a '#fragment' and an embedded
+# 'data:image/' stay inside).
+_SVG_ACTIVE = re.compile(
+    r"<script|<foreignObject|<!ENTITY|@import|\son[a-z]+\s*="
+    r"|href\s*=\s*[\"']?\s*(?!#|data:image/)[^\s\"'>]"
+    r"|url\(\s*[\"']?\s*(?!#|data:image/)[^\s\"')]",
+    re.IGNORECASE,
+)
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 
 
@@ -186,6 +200,11 @@ def _embed_images(
             except ValueError as exc:
                 problems.append(Problem(shown, str(exc), row=row, value=unquote(src)))
                 continue
+            if str(token.attrGet("title") or "").strip().lower() == DECORATIVE:
+                token.attrs.pop("title", None)
+                token.children = []  # the renderer writes the alt from the children
+                token.content = ""
+                continue
             if not token.content.strip():
                 problems.append(
                     Problem(
@@ -193,7 +212,8 @@ def _embed_images(
                         "the image has no text alternative",
                         row=row,
                         value=unquote(src),
-                        expected="what it shows, between the brackets: ![what it shows](file)",
+                        expected="what it shows, between the brackets: ![what it shows](file), "
+                        'or ![](file "decorative") for an image that is only decoration',
                     )
                 )
     return problems
@@ -238,19 +258,76 @@ def _data_uri(src: str, source: Path | None) -> str:
             f"image file not found beside the narrative or in the authority's params folder "
             f"({root.name}/)"
         )
-    suffix = found.suffix.lower()
+    return image_data_uri(found)
+
+
+def image_data_uri(path: Path) -> str:
+    """An image file as a ``data:`` URI, checked: its type, size and contents.
+
+    Raises
+    ------
+    ValueError
+        Saying why it cannot be shown: not a PNG, JPEG, GIF or SVG file, larger than
+        :data:`IMAGE_LIMIT`, contents that are not what its name says, or an SVG holding
+        script, event handlers or references to other files.
+    """
+    suffix = path.suffix.lower()
     if suffix not in IMAGE_TYPES:
         raise ValueError(
             f"not an image type pages show ({suffix or 'no extension'}): expected "
             + ", ".join(sorted(IMAGE_TYPES))
         )
-    if found.stat().st_size > IMAGE_LIMIT:
-        raise ValueError(f"an image larger than {IMAGE_LIMIT // 1_000_000} MB")
-    data = found.read_bytes()
+    size = path.stat().st_size
+    if size > IMAGE_LIMIT:
+        raise ValueError(
+            f"an image of {size / 1e6:,.1f} MB, larger than the {IMAGE_LIMIT / 1e6:g} MB a "
+            "page may carry: save it smaller (a structure chart needs no more than "
+            "1,600 pixels across)"
+        )
+    data = path.read_bytes()
     media, starts = IMAGE_TYPES[suffix]
     if not data.lstrip().startswith(starts):
         raise ValueError(f"the file's contents are not a {suffix[1:].upper()} image")
+    if suffix == ".svg":
+        _check_svg(data)
     return f"data:{media};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _check_svg(data: bytes) -> None:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError("an SVG file that is not UTF-8 text") from None
+    active = _SVG_ACTIVE.search(text)
+    if active:
+        raise ValueError(
+            f"an SVG holding script, event handlers or references to other files (at "
+            f"'{active[0].strip()}'): export it again without them, or as PNG"
+        )
+
+
+def params_image(name: str, folder: Path, shown: str, key: str) -> str:
+    """An image plan.yaml names (a signature), as a ``data:`` URI.
+
+    ``name`` is relative to ``folder``, the authority's params folder; ``shown`` names
+    plan.yaml and ``key`` the key that names the image.
+
+    Raises
+    ------
+    InputError
+        Naming plan.yaml and the key, for a file outside the folder, missing or unusable.
+    """
+    root = folder.resolve()
+    path = (root / unquote(name)).resolve()
+    try:
+        if not path.is_relative_to(root):
+            raise ValueError(f"an image outside the authority's params folder ({root.name}/)")
+        note_file(path)  # a build notes it: a new signature rebuilds the section
+        if not path.is_file():
+            raise ValueError(f"image file not found in the params folder ({root.name}/)")
+        return image_data_uri(path)
+    except ValueError as exc:
+        raise InputError([Problem(shown, str(exc), column=key, value=name)]) from None
 
 
 def render_narrative(

@@ -23,10 +23,13 @@ from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from yjnb.errors import in_words
 from yjnb.inputs.config import PROFILES, PlanConfig, Section
 from yjnb.inputs.periods import parse_financial_year
+from yjnb.narrative.page_content import back_page_html
 from yjnb.paths import TEMPLATES_DIR
 from yjnb.plan import TABLE_MIME, WARNING_MIME, table_payload
 from yjnb.publish import spreadsheet, year_index
 from yjnb.publish.memo import OutputMemo, digest
+from yjnb.publish.navigation import add_navigation
+from yjnb.publish.pdf import running_header
 from yjnb.publish.provenance import sha256, versions
 from yjnb.publish.staging import signals_deferred, staging_folder, swap
 
@@ -126,12 +129,17 @@ def render_page(
     footer: list[str],
     downloads: Sequence[dict[str, str]] = (),
     draft: Sequence[str] = (),
+    parts_in_contents: bool = False,
+    back_page: str = "",
 ) -> str:
     """One self-contained HTML page of the given sections, for one profile.
 
     ``downloads`` are links offered at the top of the page: dicts of href, text and detail.
     ``draft`` is what the plan still lacks (:func:`~yjnb.inputs.draft.missing_parts`): if
     anything, the page says it is a draft, and how much is missing; the board's page lists it.
+    The contents are made from the page's headings (:func:`add_navigation`): with each
+    section's parts too if ``parts_in_contents``. ``back_page`` (HTML, from
+    :func:`back_page_html`) ends the page.
     """
     merged = nbformat.v4.new_notebook()
     merged.metadata = executed[0].notebook.metadata if executed else {}
@@ -149,10 +157,22 @@ def render_page(
             "sections": [{"id": e.section.id, "title": e.section.title} for e in executed],
             "footer": footer,
             "draft": list(draft),
+            "running_header": running_header(
+                authority, title, _print_version(profile, bool(draft))
+            ),
+            "back_page": Markup(back_page),
         }
     }
     body, _ = _exporter().from_notebook_node(merged, resources=resources)
-    return body
+    return add_navigation(body, parts_in_contents)
+
+
+def _print_version(profile: str, draft: bool) -> str:
+    # What each printed page says of its version: a board copy says it is not for publication,
+    # a draft that it is one.
+    label = PROFILE_LABELS[profile]
+    label = f"{label}, not for publication" if profile == "board" else label
+    return f"Draft, {label[0].lower()}{label[1:]}" if draft else label
 
 
 def _on_page(cell: nbformat.NotebookNode, profile: str) -> nbformat.NotebookNode:
@@ -236,11 +256,14 @@ def publish_authority(
         for table_id, payload in tables.items():
             (folder / "tables" / f"{table_id}.csv").write_text(payload["csv"], encoding="utf-8")
         downloads = _workbook(folder / WORKBOOK, tables, config, profile, memo)
-        for name, shown, title in (
-            ("plan.html", executed, f"Youth Justice Plan {config.year}"),
-            ("performance-appendix.html", appendix, f"{APPENDIX_TITLE} {config.year}"),
+        back = back_page_html(config.back_page)
+        for name, shown, title, parts in (
+            ("plan.html", executed, f"Youth Justice Plan {config.year}", False),
+            ("performance-appendix.html", appendix, f"{APPENDIX_TITLE} {config.year}", True),
         ):
-            page = _Page(shown, profile, title, config.name, footer, downloads, list(draft))
+            page = _Page(
+                shown, profile, title, config.name, footer, downloads, list(draft), parts, back
+            )
             memo.make(folder / name, page.key(made_from), page.writer(folder / name))
     notebooks = staging / "notebooks"
     notebooks.mkdir(parents=True, exist_ok=True)
@@ -300,12 +323,15 @@ class _Page:
     footer: list[str]
     downloads: list[dict[str, str]]
     draft: list[str]
+    parts_in_contents: bool
+    back_page: str
 
     def key(self, made_from: dict[int, str]) -> str:
         """A digest of the parts (each notebook by its digest in ``made_from``)."""
         sections = [(e.section.id, e.section.title, made_from[id(e)]) for e in self.executed]
         return digest(sections, self.profile, self.title, self.authority, self.footer,
-                      self.downloads, self.draft)  # fmt: skip
+                      self.downloads, self.draft, self.parts_in_contents,
+                      self.back_page)  # fmt: skip
 
     def writer(self, path: Path) -> Callable[[], None]:
         """Render the page into ``path``."""
@@ -313,7 +339,7 @@ class _Page:
         def write() -> None:
             page = render_page(
                 self.executed, self.profile, self.title, self.authority, self.footer,
-                self.downloads, self.draft,
+                self.downloads, self.draft, self.parts_in_contents, self.back_page,
             )  # fmt: skip
             path.write_text(page, encoding="utf-8")
 
