@@ -218,8 +218,8 @@ def report(results: list[PageFigures], examples: int) -> str:
         lines.append(
             f"| {r.authority} | {r.profile} | {r.page} | {r.width} | {r.height:,} | "
             f"{r.tables} | {len(r.wide)} | {len(r.bare)} | {len(r.clipped)} | "
-            f"{len(r.tall_headers)} | {len(r.long_headers)} | {r.change_cells} | {len(r.contradictions)} | "
-            f"{r.links_in_page} |"
+            f"{len(r.tall_headers)} | {len(r.long_headers)} | {r.change_cells} | "
+            f"{len(r.contradictions)} | {r.links_in_page} |"
         )
     if examples:
         for r in results:

@@ -75,6 +75,7 @@ if TYPE_CHECKING:
     from yjnb.sections.disproportionality import (
         disproportionality_table,
     )
+    from yjnb.sections.glance import at_a_glance, comparators_at_a_glance
     from yjnb.sections.kpi_charts import kpi_chart
     from yjnb.sections.kpi_summary import kpi_headlines
     from yjnb.sections.kpi_tables import kpi_table
@@ -89,6 +90,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Plan",
     "actions_table",
+    "at_a_glance",
     "audit_table",
     "board_attendance_table",
     "board_chart",
@@ -103,6 +105,7 @@ __all__ = [
     "cohort_section",
     "cohort_summary",
     "comparison_chart",
+    "comparators_at_a_glance",
     "comparison_table",
     "contributions_table",
     "disproportionality_table",

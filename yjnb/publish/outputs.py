@@ -35,6 +35,8 @@ PROFILE_NOTES = {
 PROFILE_LABELS = {"board": "Board version", "public": "Public version"}
 WORKBOOK = "tables.xlsx"
 APPENDIX_TITLE = "Performance appendix"
+APPENDIX_PAGE = "performance-appendix.html"
+GLANCE = "at-a-glance"  # the id of the year at a glance, which opens the appendix
 
 
 @dataclass(frozen=True)
@@ -109,10 +111,12 @@ def render_page(
     authority: str,
     footer: list[str],
     downloads: Sequence[dict[str, str]] = (),
+    glance: str = "",
 ) -> str:
     """One self-contained HTML page of the given sections, for one profile.
 
     ``downloads`` are links offered at the top of the page: dicts of href, text and detail.
+    ``glance``, if given, is the address of the year at a glance, linked from the top.
     """
     merged = nbformat.v4.new_notebook()
     merged.metadata = executed[0].notebook.metadata if executed else {}
@@ -126,6 +130,7 @@ def render_page(
             "profile_note": PROFILE_NOTES[profile],
             "profile_label": PROFILE_LABELS[profile],
             "downloads": list(downloads),
+            "glance": glance,
             "sections": [{"id": e.section.id, "title": e.section.title} for e in executed],
             "footer": footer,
         }
@@ -162,6 +167,13 @@ def _outputs(notebook: nbformat.NotebookNode, mime: str, profile: str | None = N
             data = output.get("data", {})
             if mime in data and (profile is None or _yjnb(output).get("profile") == profile):
                 yield data[mime]
+
+
+def _shows(executed: list[Executed], profile: str, anchor: str) -> bool:
+    """Whether a profile's page of these sections has an element with this id."""
+    found = f' id="{anchor}"'
+    return any(found in html for item in executed
+               for html in _outputs(item.notebook, "text/html", profile))  # fmt: skip
 
 
 def tables_of(executed: list[Executed], profile: str) -> dict[str, dict[str, str]]:
@@ -209,11 +221,14 @@ def publish_authority(
             (folder / "tables" / f"{table_id}.csv").write_text(payload["csv"], encoding="utf-8")
         downloads = _workbook(folder / WORKBOOK, tables, config, profile)
         plan_title = f"Youth Justice Plan {config.year}"
-        page = render_page(executed, profile, plan_title, config.name, footer, downloads)
+        glance = f"{APPENDIX_PAGE}#{GLANCE}" if _shows(appendix, profile, GLANCE) else ""
+        page = render_page(
+            executed, profile, plan_title, config.name, footer, downloads, glance=glance
+        )
         (folder / "plan.html").write_text(page, encoding="utf-8")
         title = f"{APPENDIX_TITLE} {config.year}"
         page = render_page(appendix, profile, title, config.name, footer, downloads)
-        (folder / "performance-appendix.html").write_text(page, encoding="utf-8")
+        (folder / APPENDIX_PAGE).write_text(page, encoding="utf-8")
     notebooks = staging / "notebooks"
     notebooks.mkdir(parents=True, exist_ok=True)
     for item in executed:
