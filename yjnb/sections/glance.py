@@ -33,15 +33,11 @@ GLANCE_INDICATORS = {
     "custody_rate": "Custody",
 }
 INTRO = (
-    "The year's key performance indicators, each with its change from the quarter before "
-    "and whether that change is better or worse, then the service against its comparators "
-    "for first time entrants, reoffending and custody. Better or worse follows what each "
-    "figure aims for: a higher percentage of children in suitable accommodation or "
-    "education, with a learning plan, offered and attending help, or completing their "
-    "intervention, and more board attendance, are better; fewer children with a serious "
-    "violence offence, fewer first time entrants, less reoffending and less custody are "
-    "better. Identified needs, links to wider services and victims describe the children "
-    "and are not rated. Every figure is explained with its own table below.",
+    "Every key performance indicator for the latest quarter and the year, with its change "
+    "from the quarter before and whether that change is better or worse; then the service "
+    "against its comparators for first time entrants, reoffending and custody. Better or "
+    "worse follows what each figure aims for; identified needs, links to wider services "
+    "and victims describe the children and are not rated.",
 )
 COLUMNS = [
     "indicator", "period_start", "period_end", "unit", "role", "area_code", "area_name",
