@@ -40,7 +40,6 @@ from yjnb.sections.kpis import (
 if TYPE_CHECKING:
     from yjnb.plan import Plan
 
-BOARD_NAME = "KPI 8 Management board attendance"
 KPIS_BEGAN = "2023-24"  # the first year of the YJB's key performance indicators
 # The columns of kpi_headlines.csv (a rate's rows have no count, total or percent).
 HEADLINE_COLUMNS = [
@@ -191,7 +190,6 @@ def _rate_row(row: dict[str, Any], population: tuple[float, str]) -> dict[str, A
     change = SUPPRESSED if now["change_hidden"] else change_words(now_rate, before)
     moved = None if now_rate is None or before is None else now_rate - before
     return {
-        "Key performance indicator": row["spec"].name,
         "Figure": f"Rate per 10,000 children aged 10-17 ({population[1]})",
         "short": _short(row["spec"], "rate per 10,000 children aged 10-17"),
         "latest": rate_text(now["count"], population[0], now["count_hidden"]),
@@ -245,7 +243,6 @@ def _draw(
         now = row["now"]
         view.append(
             {
-                "Key performance indicator": spec.name,
                 "Figure": row["label"] + (f" (% of {row['of']})" if row["of"] else ""),
                 "short": _short(spec, row["short"]),
                 "latest": _of(now),
@@ -302,7 +299,6 @@ def _board_view(board: dict) -> dict[str, str]:
     latest = board["latest"]
     judged = judgement(latest["moved"], board_attendance_polarity(), latest["moved_hidden"])
     return {
-        "Key performance indicator": BOARD_NAME,
         "Figure": "Partner places at board meetings attended in person or by deputy",
         "short": f"KPI 8 {board_attendance_short()}: places attended",
         "latest": _of(latest),
