@@ -1,6 +1,7 @@
 """The published appendix: complete in both profiles, and safe to publish.
 
-One batch builds sections 12 and 15 for two bundled authorities (Trafford's small numbers
+One batch builds sections 4, 12 and 15 (the appendix, which opens with the KPI headlines at a
+glance in section 4, and audits) for two bundled authorities (Trafford's small numbers
 hide the most). Then, for every public table, an auditor independent of yjnb.present.suppress
 proves that no hidden count can be worked out from everything published, and every public
 file is searched for values planted in cohort.csv.
@@ -55,7 +56,8 @@ def built(tmp_path_factory):
     ws = copy_workspace(tmp_path_factory.mktemp("appendix"))
     for slug in AUTHORITIES:
         plan = ws["params"] / slug / "plan.yaml"
-        plan.write_text(plan.read_text() + "sections: [12_standards, 15_performance_appendix]\n")
+        sections = "sections: [04_performance, 12_standards, 15_performance_appendix]\n"
+        plan.write_text(plan.read_text() + sections)
     plant(ws["data"])
     args = ["run", "--params-dir", str(ws["params"]), "--data-dir", str(ws["data"]),
             "--output-dir", str(ws["output"]), "--jobs", "2", "--no-progress"]  # fmt: skip

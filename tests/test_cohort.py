@@ -217,9 +217,9 @@ def test_sections_are_empty_without_their_files(workspace_factory):
     plan = yjnb.open_plan(WF, params_dir=ws["params"], data_dir=ws["data"])
     assert yjnb.cohort_section(plan) == [] and yjnb.standards_section(plan) == []
     assert yjnb.feedback_charts(plan) == [] and yjnb.kpi_section(plan, "board_attendance") == []
-    assert len(yjnb.kpi_section(plan, "victims")) == 2
+    assert len(yjnb.kpi_section(plan, "victims")) == 3  # heading, chart, table
     board_row = yjnb.kpi_headlines(plan).for_profile("board", 5).view
-    assert not board_row["Key performance indicator"].str.startswith("KPI 8").any()
+    assert not board_row["Indicator"].str.startswith("KPI 8").any()
 
 
 def _with_unknowns(workspace_factory):

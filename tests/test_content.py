@@ -479,6 +479,7 @@ def test_dashboard_small_counts_are_suppressed_in_public_and_faults_noted(tmp_pa
     assert need.loc[0, "Percentage"] == "[c]"
     reoffending = reoffending_table(plan)
     assert reoffending.view.loc[0, "Change"] == "▼ down 5.5 points"
+    assert reoffending.view.loc[0, "Better or worse"] == "✓ better"  # less reoffending
     messages = [str(p) for p in plan.warnings if (p.column or "").startswith("dashboard")]
     assert any("stated total of first time entrants is 13" in m for m in messages)
     assert any("stated difference for All children is -4.5" in m for m in messages)

@@ -71,7 +71,7 @@ def test_failure_stops_only_its_authority_and_keeps_earlier_outputs(workspace_fa
 
     assert run(ws) == 1
     out = capsys.readouterr().out
-    assert 'trafford: 04_performance, cell 3 (plan.narrative("04_performance")): InputError' in out
+    assert 'trafford: 04_performance, cell 4 (plan.narrative("04_performance")): InputError' in out
     assert "fte_rate.nonsense" in out
     assert (earlier / "manifest.json").read_text() == '{"name": "earlier build"}'
     assert not (earlier / "board").exists()

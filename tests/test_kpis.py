@@ -11,7 +11,7 @@ import pytest
 import yjnb
 from yjnb.inputs.schemas import BOARD_STATUSES
 from yjnb.present.charts import Chart
-from yjnb.present.shown import change_text, change_words, percent, points
+from yjnb.present.shown import change_text, change_words, judgement, percent, points
 from yjnb.present.tables import Table
 from yjnb.sections.governance import board_attendance_table, board_kpi_table
 from yjnb.sections.kpi_charts import kpi_chart
@@ -51,9 +51,54 @@ def test_changes_have_an_arrow_a_word_and_a_number(now, before, words):
     assert change_words(now, before) == words
 
 
-def test_change_text_adds_percentage_points_and_hides_with_its_counts():
-    assert change_text(22, 20, False, Decimal("1.3")) == "▲ up 2 (+1.3 points)"
+def test_change_text_leads_with_the_percentage_points_and_hides_with_its_counts():
+    assert change_text(22, 20, False, Decimal("1.3")) == "▲ up 1.3 points (2 more children)"
     assert change_text(22, 20, True, Decimal("1.3")) == "[c]"
+    assert change_text(7, 7, False, Decimal("0.0")) == "● no change"
+    assert change_text(6, 7, False, Decimal("0.0")) == (
+        "● no change in the percentage (1 fewer child)"
+    )
+    assert change_text(9, 9, False, Decimal("-2.5")) == (
+        "▼ down 2.5 points (same number of children)"
+    )
+    places = ("place", "places")
+    assert change_text(7, 5, False, Decimal("22.2"), places) == "▲ up 22.2 points (2 more places)"
+
+
+def test_the_arrow_follows_the_percentage_when_the_count_moves_the_other_way():
+    # Westmorland and Furness, ETE, Q4 after Q3: 14 of 21 (66.7%) after 20 of 32 (62.5%).
+    # Six fewer children, but a larger share of them in suitable ETE: the arrow says up.
+    share = points((14, 21), (20, 32))
+    assert share == Decimal("4.2")
+    text = change_text(14, 20, False, share)
+    assert text == "▲ up 4.2 points (6 fewer children)"
+    # And the other way: more children, a smaller share.
+    assert change_text(28, 22, False, points((28, 30), (22, 23))) == (
+        "▼ down 2.3 points (6 more children)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("moved", "better", "word"),
+    [
+        (Decimal("4.2"), "higher", "✓ better"),
+        (Decimal("-4.2"), "higher", "✗ worse"),
+        (-3, "lower", "✓ better"),
+        (3, "lower", "✗ worse"),
+        (0, "higher", "● no change"),
+        (5, "neither", "not rated"),
+        (None, "higher", "—"),
+    ],
+)
+def test_better_or_worse_follows_the_polarity(moved, better, word):
+    assert judgement(moved, better) == word
+
+
+def test_better_or_worse_of_a_hidden_change_is_hidden_unless_never_rated():
+    assert judgement(None, "higher", hidden=True) == "[c]"
+    assert judgement(None, "neither", hidden=True) == "not rated"
+    with pytest.raises(ValueError, match="polarity"):
+        judgement(1, "up")
 
 
 def test_quarters_follow_the_financial_year():
@@ -102,12 +147,44 @@ def test_measures_where_a_child_counts_twice_have_no_percentages(plan):
     assert any("more than one category" in note for note in table.notes)
 
 
-def test_ete_is_shown_for_each_cohort(plan):
+def test_ete_is_shown_for_each_cohort_and_measure_as_its_own_table(plan):
     table = kpi_table(plan, "ete").for_profile("board", 5)
     assert set(table.data["cohort"]) == {"all", "statutory_school_age", "post_16"}
-    labels = table.view["Measure and category"]
-    assert labels.str.startswith("Statutory school age").any()
-    assert labels.str.startswith("Above school age (post-16)").any()
+    keys = [part.key for part in table.parts]
+    measures = ["suitability", "ete-type", "hours-offered", "hours-attended"]
+    for cohort in ("all", "statutory-school-age", "post-16"):
+        assert [k.removeprefix(f"{cohort}-") for k in keys if k.startswith(cohort)] == measures
+    captions = [part.caption for part in table.parts]
+    assert (
+        "KPI 2 Education, training and employment: suitability, above school age "
+        "(post-16), 2023-24 by quarter" in captions
+    )
+    # Row headers are the categories alone: the KPI, cohort and measure are in the caption.
+    suitability = table.parts[0].view
+    assert suitability.iloc[:, 0].tolist() == ["Suitable", "Unsuitable", "All children counted"]
+
+
+def test_a_kpi_part_has_quarters_as_columns_and_the_latest_change_last(plan):
+    table = kpi_table(plan, "ete").for_profile("board", 5)
+    part = table.parts[0]
+    assert list(part.view.columns) == [
+        "Suitability", "Q1", "Q2", "Q3", "Q4", "Year", "Change, Q3 to Q4"]  # fmt: skip
+    suitable = part.view.iloc[0]
+    data = rows(table, cohort="all", measure="suitability", category="Suitable")
+    q4 = data[data["period"] == "2023-24 Q4"].iloc[0]
+    assert suitable["Q4"] == f"{q4['count']} ({q4['percent']}%)"
+    assert suitable["Change, Q3 to Q4"] == q4["change_in_words"]
+    assert "Change, Q3 to Q4" not in part.numeric and "Q4" in part.numeric
+
+
+def test_kpi_parts_render_as_captioned_tables_sharing_one_csv(plan):
+    table = kpi_table(plan, "accommodation").for_profile("public", 5)
+    html = table.to_html()
+    assert html.count("<table ") == len(table.parts) == 2
+    assert html.count("<caption>") == 2 and html.count("Download this table as CSV") == 1
+    assert 'id="table-kpi_accommodation-all-suitability"' in html
+    assert html.count('role="region"') == 2 and html.count('tabindex="0"') == 2
+    assert "[c]</td>" in html and html.count("<p>[c]:") == 1  # explained once, for all parts
 
 
 def test_serious_violence_has_a_rate_per_10000_children(plan):
@@ -145,8 +222,43 @@ def test_headlines_agree_with_the_kpi_tables_in_both_profiles():
 
 def test_headlines_cover_every_kpi_with_board_attendance_eighth(plan):
     view = kpi_headlines(plan).for_profile("board", 5).view
-    numbers = [int(name.split()[1]) for name in view["Key performance indicator"]]
+    numbers = [int(name.split()[1]) for name in view["Indicator"]]
     assert numbers == sorted(numbers) and set(numbers) == set(range(1, 11))
+
+
+def test_headlines_say_better_or_worse_by_each_figures_polarity(plan):
+    table = kpi_headlines(plan).for_profile("board", 5)
+    view = table.view.set_index("Indicator")
+    # ETE, all children: 14 of 21 after 20 of 32, six fewer children but a higher share.
+    ete = view.loc["KPI 2 ETE: suitable, all children"]
+    assert ete["Change from the quarter before"] == "▲ up 4.2 points (6 fewer children)"
+    assert ete["Better or worse"] == "✓ better"
+    # Serious violence: fewer children is better; identified needs are not rated.
+    assert view.loc["KPI 9 Serious violence: children, all offence groups",
+                    "Better or worse"] == "✓ better"  # fmt: skip
+    assert view.loc["KPI 4 Mental health: need identified", "Better or worse"] == "not rated"
+    polarity = {
+        f"KPI {s.number} {s.short}: {h['short']}": h["better"]
+        for s in kpi_specs().values()
+        for h in s.headline
+        if "short" in h
+    } | {"KPI 8 Board attendance": "higher"}
+    judged_rows = 0
+    for indicator, row in view.iterrows():
+        change, judged = row["Change from the quarter before"], row["Better or worse"]
+        if judged in ("✓ better", "✗ worse") and "points" in change:
+            [better] = {b for prefix, b in polarity.items() if indicator.startswith(prefix)}
+            rose = change.startswith("▲")
+            judged_rows += 1
+            assert (judged == "✓ better") == (rose == (better == "higher")), indicator
+    assert judged_rows >= 10
+
+
+def test_every_headline_has_a_polarity_and_a_short_name():
+    for spec in kpi_specs().values():
+        assert spec.short and len(spec.short) <= 25
+        for headline in spec.headline:
+            assert headline["better"] in ("higher", "lower", "neither")
 
 
 def test_charts_are_drawn_from_the_suppressed_figures():
@@ -227,7 +339,8 @@ def test_the_wf_q2_suitable_change_is_shown_from_the_exact_fractions(plan):
     q2 = rows(table, period="2023-24 Q2", measure="suitability", category="Suitable").iloc[0]
     assert (q2["count"], q2["total"], q2["previous_count"]) == (28, 30, 22)
     assert q2["percent_points_change"] == -2.3
-    assert q2["change_in_words"] == "▲ up 6 (-2.3 points)"
+    # Six more children, a smaller share: the arrow follows the share, the count second.
+    assert q2["change_in_words"] == "▼ down 2.3 points (6 more children)"
 
 
 def test_unknown_categories_are_their_own_row_last_and_counted_in_the_total(tmp_path):
@@ -239,16 +352,13 @@ def test_unknown_categories_are_their_own_row_last_and_counted_in_the_total(tmp_
         handle.write("2023-24 Q4,send,all,formal_plan,Not recorded,2\n")
     mine = yjnb.open_plan(WF, params_dir=tmp_path / "params", data_dir=tmp_path / "data")
     table = kpi_table(mine, "send").for_profile("board", 5)
-    plans = [label for label in table.view["Measure and category"] if "learning plan" in label]
-    assert plans[-2:] == ["Formal learning plan in place: Not recorded",
-                          "Formal learning plan in place: all children counted"]  # fmt: skip
+    [plans] = [part.view for part in table.parts if part.key == "all-formal-plan"]
+    assert plans.iloc[-2:, 0].tolist() == ["Not recorded", "All children counted"]
     q4 = rows(table, period="2023-24 Q4", measure="formal_plan").set_index("category")
     assert q4.loc["Not recorded", "total"] == q4.loc["Yes", "total"]
     assert q4.loc["Yes", "total"] == q4.loc["Yes", "count"] + q4.loc["No", "count"] + 2
     heads = kpi_headlines(mine).for_profile("board", 5).view
-    send = heads[
-        heads["Key performance indicator"] == "KPI 3 Special educational needs and disabilities"
-    ]
+    send = heads[heads["Indicator"].str.startswith("KPI 3 ")]
     latest = send.iloc[0]["Latest quarter (2023-24 Q4)"]
     assert latest.endswith("; total includes 2 'Not recorded')"), latest
 

@@ -39,8 +39,11 @@ def test_show_emits_the_board_table_whole_and_the_public_one_suppressed(plan, sh
 
 def test_show_takes_a_list_in_order(plan, shown):
     plan.show(yjnb.kpi_section(plan, "victims"))
-    ids = [d[TABLE_MIME]["id"] for d, m in shown if m["yjnb"]["profile"] == "board"]
-    assert ids == ["kpi_victims_chart", "kpi_victims"]
+    board = [d for d, m in shown if m["yjnb"]["profile"] == "board"]
+    # The KPI's heading first, with the id a contents list links to, then its chart and table.
+    assert board[0]["text/html"] == '<h3 id="kpi-victims">KPI 10 Victims</h3>'
+    assert TABLE_MIME not in board[0]
+    assert [d[TABLE_MIME]["id"] for d in board[1:]] == ["kpi_victims_chart", "kpi_victims"]
 
 
 def test_export_of_local_counts_is_suppressed_in_public(plan, shown):

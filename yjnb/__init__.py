@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         disproportionality_table,
     )
     from yjnb.sections.evidence import evidence_table
+    from yjnb.sections.glance import at_a_glance, comparators_at_a_glance
     from yjnb.sections.governance import (
         board_attendance_table,
         board_chart,
@@ -93,6 +94,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Plan",
     "actions_table",
+    "at_a_glance",
     "audit_table",
     "board_attendance_table",
     "board_chart",
@@ -107,6 +109,7 @@ __all__ = [
     "cohort_section",
     "cohort_summary",
     "comparison_chart",
+    "comparators_at_a_glance",
     "comparison_table",
     "contributions_table",
     "disproportionality_table",

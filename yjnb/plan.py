@@ -34,6 +34,7 @@ from yjnb.narrative.placeholders import placeholder_values
 from yjnb.narrative.typed_counts import plan_count_problems, text_count_problems
 from yjnb.paths import Workspace, from_root
 from yjnb.present.charts import Chart
+from yjnb.present.headings import Heading
 from yjnb.present.suppress import Cells, Protected
 from yjnb.present.tables import Table
 from yjnb.sections import comparisons, dashboard
@@ -44,7 +45,7 @@ ILLUSTRATIVE_TEXT = (
 )
 TABLE_MIME = "application/vnd.yjnb.table+json"
 WARNING_MIME = "application/vnd.yjnb.warning+json"
-Shown = Table | Chart | Protected
+Shown = Table | Chart | Protected | Heading
 
 
 @dataclass
@@ -160,7 +161,7 @@ class Plan:
         )
 
     def show(self, item: Shown | Sequence[Shown] | None) -> None:
-        """Display a table or chart, or several in order; None shows nothing.
+        """Display a table, chart or heading, or several in order; None shows nothing.
 
         Published national figures are the same in every profile. Figures from local counts
         of children (:class:`~yjnb.present.suppress.Protected`) are drawn for each profile: whole
@@ -173,6 +174,10 @@ class Plan:
         if isinstance(item, list | tuple):
             for one in item:
                 self.show(one)
+            return
+        if isinstance(item, Heading):
+            shown = {"text/html": item.to_html(), "text/plain": item.to_text()}
+            self._emit(lambda _profile: shown)
             return
         if isinstance(item, Protected):
             threshold = self.config.suppression_threshold

@@ -67,6 +67,31 @@ def _line_feeds(cell: object) -> object:
 
 
 @dataclass(frozen=True)
+class Part:
+    """One of the tables a published table is shown as on the page (its CSV is the whole).
+
+    A long table is easier to read as short ones: one for each measure of a KPI, each with
+    its categories as rows and the measure named once, in the caption.
+
+    Parameters
+    ----------
+    key
+        Stable within the table: the part's ``id`` is ``table-<table id>-<key>``.
+    caption
+        What this part shows.
+    view
+        Its rows as shown: formatted strings, the first column the row headers.
+    numeric
+        Columns of ``view`` holding numbers (right-aligned).
+    """
+
+    key: str
+    caption: str
+    view: pd.DataFrame
+    numeric: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Table:
     """A table as published.
 
@@ -87,6 +112,9 @@ class Table:
     empty
         The sentence shown in place of the table when ``view`` has no rows (after the
         caption); by default, that no figures are published for these areas.
+    parts
+        Shown on the page as these tables, one after another, in place of ``view`` (which
+        then holds the same rows for text output), sharing the notes, source and CSV.
     """
 
     id: str
@@ -100,6 +128,7 @@ class Table:
     highlight: tuple[bool, ...] = ()
     illustrative: bool = False
     empty: str = ""
+    parts: tuple[Part, ...] = ()
 
     def with_notes(self, *notes: str) -> Table:
         """A copy with more notes."""
@@ -107,15 +136,26 @@ class Table:
 
     def to_html(self) -> str:
         """The accessible HTML table: caption, column and row headers with scope."""
-        highlight = self.highlight or (False,) * len(self.view)
-        rows = [
-            {"cells": list(zip(self.view.columns, values, strict=True)), "highlight": flag}
-            for values, flag in zip(self.view.itertuples(index=False), highlight, strict=True)
-        ]
+        parts = self.parts or (Part("", self.caption, self.view, self.numeric),)
+        panels = []
+        for part in parts:
+            highlight = (not self.parts and self.highlight) or (False,) * len(part.view)
+            rows = [
+                {"cells": list(zip(part.view.columns, values, strict=True)), "highlight": flag}
+                for values, flag in zip(part.view.itertuples(index=False), highlight, strict=True)
+            ]
+            panels.append(
+                {
+                    "id": f"table-{self.id}-{part.key}" if part.key else "",
+                    "caption": part.caption,
+                    "columns": list(part.view.columns),
+                    "rows": rows,
+                    "numeric": set(part.numeric),
+                }
+            )
+        shown = [cell for p in panels for row in p["rows"] for _, cell in row["cells"]]
         template = _JINJA.get_template("table.html.j2")
-        return template.render(
-            table=self, columns=list(self.view.columns), rows=rows, numeric=set(self.numeric)
-        )
+        return template.render(table=self, panels=[p for p in panels if p["rows"]], shown=shown)
 
     def to_csv(self) -> str:
         """The tidy CSV text, deterministic: fixed line ending, no index.
@@ -148,4 +188,8 @@ class Table:
         """A plain-text rendering for consoles and text-only viewers."""
         if self.view.empty and self.empty:
             return f"{self.caption}: {self.empty}"
+        if self.parts:
+            return "\n\n".join(
+                f"{part.caption}\n{part.view.to_string(index=False)}" for part in self.parts
+            )
         return f"{self.caption}\n{self.view.to_string(index=False)}"

@@ -54,6 +54,8 @@ WORKBOOK_INTRO = {
 WORKBOOK = "tables.xlsx"
 BOARD_INDEX = "board-index.html"  # beside the year's index: the board pages, not for publication
 APPENDIX_TITLE = "Performance appendix"
+APPENDIX_PAGE = "performance-appendix.html"
+GLANCE = "at-a-glance"  # the id of the year at a glance, which opens the appendix
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ def render_page(
     draft: Sequence[str] = (),
     parts_in_contents: bool = False,
     back_page: str = "",
+    glance: str = "",
 ) -> str:
     """One self-contained HTML page of the given sections, for one profile.
 
@@ -139,7 +142,8 @@ def render_page(
     anything, the page says it is a draft, and how much is missing; the board's page lists it.
     The contents are made from the page's headings (:func:`add_navigation`): with each
     section's parts too if ``parts_in_contents``. ``back_page`` (HTML, from
-    :func:`back_page_html`) ends the page.
+    :func:`back_page_html`) ends the page. ``glance``, if given, is the address of the year
+    at a glance, linked from the top.
     """
     merged = nbformat.v4.new_notebook()
     merged.metadata = executed[0].notebook.metadata if executed else {}
@@ -154,6 +158,7 @@ def render_page(
             "profile_label": PROFILE_LABELS[profile],
             "downloads": list(downloads),
             "downloads_intro": DRAFT_DOWNLOADS_INTRO if draft else DOWNLOADS_INTRO[profile],
+            "glance": glance,
             "sections": [{"id": e.section.id, "title": e.section.title} for e in executed],
             "footer": footer,
             "draft": list(draft),
@@ -203,6 +208,13 @@ def _outputs(notebook: nbformat.NotebookNode, mime: str, profile: str | None = N
             data = output.get("data", {})
             if mime in data and (profile is None or _yjnb(output).get("profile") == profile):
                 yield data[mime]
+
+
+def _shows(executed: list[Executed], profile: str, anchor: str) -> bool:
+    """Whether a profile's page of these sections has an element with this id."""
+    found = f' id="{anchor}"'
+    return any(found in html for item in executed
+               for html in _outputs(item.notebook, "text/html", profile))  # fmt: skip
 
 
 def tables_of(executed: list[Executed], profile: str) -> dict[str, dict[str, str]]:
@@ -257,13 +269,15 @@ def publish_authority(
             (folder / "tables" / f"{table_id}.csv").write_text(payload["csv"], encoding="utf-8")
         downloads = _workbook(folder / WORKBOOK, tables, config, profile, memo)
         back = back_page_html(config.back_page)
-        for name, shown, title, parts in (
-            ("plan.html", executed, f"Youth Justice Plan {config.year}", False),
-            ("performance-appendix.html", appendix, f"{APPENDIX_TITLE} {config.year}", True),
+        glance = f"{APPENDIX_PAGE}#{GLANCE}" if _shows(appendix, profile, GLANCE) else ""
+        for name, shown, title, parts, link in (
+            ("plan.html", executed, f"Youth Justice Plan {config.year}", False, glance),
+            (APPENDIX_PAGE, appendix, f"{APPENDIX_TITLE} {config.year}", True, ""),
         ):
             page = _Page(
-                shown, profile, title, config.name, footer, downloads, list(draft), parts, back
-            )
+                shown, profile, title, config.name, footer, downloads, list(draft), parts, back,
+                link,
+            )  # fmt: skip
             memo.make(folder / name, page.key(made_from), page.writer(folder / name))
     notebooks = staging / "notebooks"
     notebooks.mkdir(parents=True, exist_ok=True)
@@ -325,13 +339,14 @@ class _Page:
     draft: list[str]
     parts_in_contents: bool
     back_page: str
+    glance: str
 
     def key(self, made_from: dict[int, str]) -> str:
         """A digest of the parts (each notebook by its digest in ``made_from``)."""
         sections = [(e.section.id, e.section.title, made_from[id(e)]) for e in self.executed]
         return digest(sections, self.profile, self.title, self.authority, self.footer,
                       self.downloads, self.draft, self.parts_in_contents,
-                      self.back_page)  # fmt: skip
+                      self.back_page, self.glance)  # fmt: skip
 
     def writer(self, path: Path) -> Callable[[], None]:
         """Render the page into ``path``."""
@@ -340,6 +355,7 @@ class _Page:
             page = render_page(
                 self.executed, self.profile, self.title, self.authority, self.footer,
                 self.downloads, self.draft, self.parts_in_contents, self.back_page,
+                self.glance,
             )  # fmt: skip
             path.write_text(page, encoding="utf-8")
 

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from yjnb.present.shown import percent, percent_text
+from yjnb.present.shown import SAME, judgement, percent, percent_text, points_words
 from yjnb.present.suppress import SUPPRESSED, Cells, CountsBuilder, Protected
 from yjnb.present.tables import Table
 from yjnb.sections.common import not_recorded, plan_problem
+from yjnb.stats.indicators import INDICATORS
 from yjnb.stats.rounding import half_up
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from yjnb.plan import Plan
 
 TOTAL = "Total"
+REOFFENDING = INDICATORS["reoffending_rate"]  # less reoffending is better, locally too
 SOURCE = "The service's case management records, as published in its performance dashboard"
 
 
@@ -177,15 +179,13 @@ def reoffending_table(plan: Plan) -> Table:
                 "difference_points": float(difference),
             }
         )
-        word = "down" if difference < 0 else "up" if difference > 0 else "no change"
-        arrow = "▼" if difference < 0 else "▲" if difference > 0 else "●"
-        size = "" if difference == 0 else f" {abs(difference)} points"
         view.append(
             {
                 "Group": row.group,
                 f"{year} (%)": f"{row.this_year}%",
                 f"{before} (%)": f"{row.last_year}%",
-                "Change": f"{arrow} {word}{size}",
+                "Change": points_words(difference) if difference else f"{SAME} no change",
+                "Better or worse": judgement(difference, REOFFENDING.better),
             }
         )
     return Table(

@@ -23,7 +23,15 @@ from yjnb.present.shown import percent, percent_text, with_percent
 from yjnb.present.suppress import Cells, CountsBuilder
 from yjnb.present.tables import Table
 from yjnb.sections.common import content_table, not_recorded
-from yjnb.sections.kpis import Periods, figure, kpi_periods, quarter_before, quarter_of
+from yjnb.sections.kpis import (
+    Periods,
+    change_heading,
+    figure,
+    kpi_periods,
+    quarter_before,
+    quarter_heading,
+    quarter_of,
+)
 
 if TYPE_CHECKING:
     from yjnb.plan import Plan
@@ -40,6 +48,7 @@ STATUS_WORDS = {
 }
 ATTENDED = ("present", "deputy")
 ATTENDED_LABEL = "Attended (in person or by deputy)"
+PLACES = ("place", "places")
 COUNTED = (
     "Partner places at management board meetings in the quarter: each partner at each "
     "meeting counts once. A deputy sent by a partner counts as attending."
@@ -103,6 +112,7 @@ def board_kpi_table(plan: Plan) -> Table:
     board, periods = _meetings(plan)
     cells = _cells(board, periods)
     records, view = [], []
+    change_column = change_heading(periods)
     # Not recorded is a row only where some attendance was not recorded.
     statuses = [s for s in BOARD_STATUSES if s != "not_recorded" or s in set(board["status"])]
     for status in (*statuses, "attended", "Total"):
@@ -112,11 +122,10 @@ def board_kpi_table(plan: Plan) -> Table:
             key = (KPI, period, "all", "status", status)
             shown = _figure(cells, key, periods, period)
             share = percent_text(shown["percent"]) if status != "Total" else ""
-            row[f"{period} (year)" if period == periods.year else period] = with_percent(
-                shown["count_text"], share
-            )
-            if period in periods.previous:
-                row[f"Change to {period}"] = shown["change_text"]
+            heading = "Year" if period == periods.year else quarter_heading(period, periods.year)
+            row[heading] = with_percent(shown["count_text"], share)
+            if period == periods.latest and change_column:
+                row[change_column] = shown["change_text"]
             records.append(
                 {
                     "period": period,
@@ -133,6 +142,8 @@ def board_kpi_table(plan: Plan) -> Table:
                     "change_in_words": shown["change_text"] if shown["previous_period"] else None,
                 }
             )
+        if change_column:  # the change last
+            row[change_column] = row.pop(change_column)
         view.append(row)
     view_frame = pd.DataFrame(view)
     return Table(
@@ -140,7 +151,7 @@ def board_kpi_table(plan: Plan) -> Table:
         caption=f"{TITLE}: {plan.config.name}, partner places by quarter, {periods.year}",
         data=pd.DataFrame(records, dtype=object),
         view=view_frame,
-        numeric=tuple(view_frame.columns[1:]),
+        numeric=tuple(c for c in view_frame.columns[1:] if c != change_column),
         notes=(COUNTED, "Percentages are of all partner places at the quarter's meetings."),
         source=SOURCE,
         illustrative=plan.config.is_illustrative("board_attendance"),
@@ -241,7 +252,9 @@ def board_chart(plan: Plan) -> Chart:
 
 def _figure(cells: Cells, key: tuple, periods: Periods, period: str | None) -> dict:
     # Places by status are shares of all places; "attended" overlaps present and deputy.
-    return figure(cells, key, periods.previous.get(period), exclusive=key[-1] != "Total")
+    return figure(
+        cells, key, periods.previous.get(period), exclusive=key[-1] != "Total", noun=PLACES
+    )
 
 
 def _day(date: pd.Timestamp) -> str:

@@ -15,14 +15,17 @@ import pandas as pd
 
 from yjnb.errors import Problem
 from yjnb.inputs.schemas import is_unknown
-from yjnb.present.shown import NOT_REPORTED, change_words, percent_text
+from yjnb.present.shown import NOT_REPORTED, change_words, judgement, percent_text
 from yjnb.present.suppress import SUPPRESSED, Cells, Protected
 from yjnb.present.tables import Table
 from yjnb.sections.governance import board_summary
 from yjnb.sections.kpi_tables import SOURCE
 from yjnb.sections.kpis import (
     TOTAL,
+    KpiSpec,
     Periods,
+    board_attendance_polarity,
+    board_attendance_short,
     cohort_label,
     figure,
     kpi_counts,
@@ -37,7 +40,6 @@ from yjnb.sections.kpis import (
 if TYPE_CHECKING:
     from yjnb.plan import Plan
 
-BOARD_NAME = "KPI 8 Management board attendance"
 KPIS_BEGAN = "2023-24"  # the first year of the YJB's key performance indicators
 # The columns of kpi_headlines.csv (a rate's rows have no count, total or percent).
 HEADLINE_COLUMNS = [
@@ -119,25 +121,32 @@ def _headline_rows(cells: Cells, frame: pd.DataFrame, periods: Periods) -> list[
         cohorts = list(dict.fromkeys(mine["cohort"])) or ["all"]
         for headline in spec.headline:
             measure = headline["measure"]
+            first = len(rows)
             if "category" in headline:
                 for cohort in cohorts:
                     label = f"Children {headline['label']}"
+                    short = headline["short"]
                     if spec.kpi == "ete":
                         label += f" ({cohort_label(cohort)})"
+                        short += f", {cohort_label(cohort).lower()}"
                     key = (headline["category"], cohort)
                     labels = mine.loc[mine["measure"] == measure, "category"]
                     unknown = tuple(dict.fromkeys(c for c in labels if is_unknown(c)))
                     of = headline["of"]
                     rows.append(_row(cells, spec, measure, key, label, periods, of, unknown))
-                continue
-            if headline.get("total"):
+                    rows[-1]["short"] = short
+            elif headline.get("total"):
                 label = "Children counted, all offence groups (a child can be in more than one)"
                 rows.append(_row(cells, spec, measure, (TOTAL, "all"), label, periods, ""))
-                continue
-            categories = dict.fromkeys(mine.loc[mine["measure"] == measure, "category"])
-            for category in categories:
-                label = f"{measure_label(measure)}: {category}"
-                rows.append(_row(cells, spec, measure, (category, "all"), label, periods, ""))
+                rows[-1]["short"] = headline["short"]
+            else:
+                categories = dict.fromkeys(mine.loc[mine["measure"] == measure, "category"])
+                for category in categories:
+                    label = f"{measure_label(measure)}: {category}"
+                    rows.append(_row(cells, spec, measure, (category, "all"), label, periods, ""))
+                    rows[-1]["short"] = category
+            for row in rows[first:]:
+                row["better"] = headline["better"]
     for row in rows:
         row["latest"] = latest
     return rows
@@ -179,13 +188,20 @@ def _rate_row(row: dict[str, Any], population: tuple[float, str]) -> dict[str, A
     now_rate = rate(now["count"], population[0])
     before = rate(now["previous_count"], population[0])
     change = SUPPRESSED if now["change_hidden"] else change_words(now_rate, before)
+    moved = None if now_rate is None or before is None else now_rate - before
     return {
-        "Key performance indicator": row["spec"].name,
         "Figure": f"Rate per 10,000 children aged 10-17 ({population[1]})",
+        "short": _short(row["spec"], "rate per 10,000 children aged 10-17"),
         "latest": rate_text(now["count"], population[0], now["count_hidden"]),
         "change": change if now["previous_period"] else NOT_REPORTED,
+        "judged": judgement(moved, row["better"], now["change_hidden"]),
         "year": rate_text(year["count"], population[0], year["count_hidden"]),
     }
+
+
+def _short(spec: KpiSpec, figure_name: str) -> str:
+    """A summary row header: ``KPI 4 Mental health: need identified``."""
+    return f"KPI {spec.number} {spec.short}: {figure_name}"
 
 
 def _rate_records(
@@ -224,12 +240,16 @@ def _draw(
             view.append(_board_view(board))
             records += _board_records(board)
             board = None
+        now = row["now"]
         view.append(
             {
-                "Key performance indicator": spec.name,
                 "Figure": row["label"] + (f" (% of {row['of']})" if row["of"] else ""),
-                "latest": _of(row["now"]),
-                "change": row["now"]["change_text"],
+                "short": _short(spec, row["short"]),
+                "latest": _of(now),
+                "change": now["change_text"],
+                "judged": judgement(now["moved"], row["better"], now["moved_hidden"])
+                if now["previous_period"]
+                else NOT_REPORTED,
                 "year": _of(row["year"]),
             }
         )
@@ -256,15 +276,15 @@ def _draw(
                 }
             )
     latest = f"Latest quarter ({periods.latest})"
-    columns = {"latest": latest, "change": "Change from the quarter before",
-               "year": f"Year ({periods.year})"}  # fmt: skip
-    table_view = pd.DataFrame(view).rename(columns=columns)
+    columns = {"short": "Indicator", "latest": latest, "change": "Change from the quarter before",
+               "judged": "Better or worse", "year": f"Year ({periods.year})"}  # fmt: skip
+    table_view = pd.DataFrame(view).rename(columns=columns)[list(columns.values())]
     return Table(
         id="kpi_headlines",
         caption=f"Key performance indicators at a glance: {name}, {periods.year}",
         data=pd.DataFrame(records, dtype=object),
         view=table_view,
-        numeric=tuple(columns.values()),
+        numeric=(latest, columns["year"]),
         notes=(
             "Each figure is for the children whose order or intervention ended in the period "
             "(see each KPI's table for who is counted). Changes compare the latest quarter "
@@ -276,11 +296,14 @@ def _draw(
 
 
 def _board_view(board: dict) -> dict[str, str]:
+    latest = board["latest"]
+    judged = judgement(latest["moved"], board_attendance_polarity(), latest["moved_hidden"])
     return {
-        "Key performance indicator": BOARD_NAME,
         "Figure": "Partner places at board meetings attended in person or by deputy",
-        "latest": _of(board["latest"]),
-        "change": board["latest"]["change_text"],
+        "short": f"KPI 8 {board_attendance_short()}: places attended",
+        "latest": _of(latest),
+        "change": latest["change_text"],
+        "judged": judged if latest["previous_period"] else NOT_REPORTED,
         "year": _of(board["year"]),
     }
 

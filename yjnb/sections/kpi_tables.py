@@ -20,13 +20,14 @@ import pandas as pd
 from yjnb.inputs.schemas import EXCLUSIVE_MEASURES, is_unknown
 from yjnb.present.shown import percent_text, with_percent
 from yjnb.present.suppress import SUPPRESSED, Cells, Protected
-from yjnb.present.tables import Table
+from yjnb.present.tables import Part, Table
 from yjnb.sections.kpis import (
     RATE_PER,
     SERIOUS_VIOLENCE,
     TOTAL,
     KpiSpec,
     Periods,
+    change_heading,
     cohort_label,
     figure,
     kpi_counts,
@@ -34,6 +35,7 @@ from yjnb.sections.kpis import (
     kpi_spec,
     measure_label,
     population_10_17,
+    quarter_heading,
     rate,
     rate_text,
 )
@@ -92,7 +94,7 @@ def _draw_kpi_table(
     cells = Cells(frame)
     kpi = spec.kpi
     rows = _rows(frame, kpi)
-    records, view_rows = [], []
+    records = []
     columns = list(periods.quarters) + [periods.year]
     for cohort, measure, category in rows:
         for period in columns:
@@ -102,21 +104,14 @@ def _draw_kpi_table(
             shown = figure(cells, key, periods.previous.get(period))
             records.append(_record(shown, key, population))
     groups = dict.fromkeys((c, m) for c, m, _ in rows)
+    parts = []
     for cohort, measure in groups:
-        for category in [cat for c, m, cat in rows if (c, m) == (cohort, measure)]:
-            view_rows.append(_view_row(cells, spec, periods, cohort, measure, category))
+        categories = [cat for c, m, cat in rows if (c, m) == (cohort, measure)]
         if any((kpi, p, cohort, measure, TOTAL) in cells for p in columns):
-            view_rows.append(_view_row(cells, spec, periods, cohort, measure, TOTAL))
-    rate_column = f"Rate per {RATE_PER:,} children aged 10-17, {periods.year}"
-    if population is not None:
-        for row in view_rows:
-            key = (kpi, periods.year, *row.pop("_key"))
-            row[rate_column] = rate_text(cells.value(key), population[0], cells.hidden(key))
-    else:
-        for row in view_rows:
-            row.pop("_key")
+            categories.append(TOTAL)
+        parts.append(_part(cells, spec, periods, cohort, measure, categories, population))
     data = pd.DataFrame(records, columns=_data_columns(population), dtype=object)
-    view = pd.DataFrame(view_rows)
+    view = _whole_view(parts)
     notes = [spec.counted]
     if any(m in EXCLUSIVE_MEASURES for _, m, _ in rows):
         notes.append(
@@ -132,10 +127,11 @@ def _draw_kpi_table(
         caption=f"{spec.name}: {name}, {periods.year} by quarter",
         data=data,
         view=view,
-        numeric=tuple(view.columns[1:]),
+        numeric=tuple(view.columns[2:]),
         notes=tuple(notes),
         source=SOURCE,
         illustrative=illustrative,
+        parts=tuple(parts),
     )
 
 
@@ -171,30 +167,64 @@ def _record(shown: dict[str, Any], key: tuple, population: tuple[float, str] | N
     return record
 
 
-def _view_row(
-    cells: Cells, spec: KpiSpec, periods: Periods, cohort: str, measure: str, category: str
-) -> dict[str, Any]:
-    label = f"{measure_label(measure)}: {_category_label(spec.kpi, category)}"
-    if spec.kpi == "ete":
-        label = f"{cohort_label(cohort)} – {label}"
-    row: dict[str, Any] = {"Measure and category": label, "_key": (cohort, measure, category)}
-    for period in [*periods.quarters, periods.year]:
-        key = (spec.kpi, period, cohort, measure, category)
-        previous = periods.previous.get(period)
-        shown = figure(cells, key, previous)
-        share = percent_text(shown["percent"], shown["percent_hidden"])
-        cell = shown["count_text"]
-        if category != TOTAL and measure in EXCLUSIVE_MEASURES:
-            cell = with_percent(cell, share)
-        row[f"{period} (year)" if period == periods.year else period] = cell
-        if previous is not None:
-            row[f"Change to {period}"] = shown["change_text"]
-    return row
+def _part(
+    cells: Cells,
+    spec: KpiSpec,
+    periods: Periods,
+    cohort: str,
+    measure: str,
+    categories: list[str],
+    population: tuple[float, str] | None,
+) -> Part:
+    """One measure (and ETE cohort) of a KPI: categories by quarter, the latest change last."""
+    kpi, year = spec.kpi, periods.year
+    first = measure_label(measure)
+    change_column = change_heading(periods)
+    rate_column = f"Rate per {RATE_PER:,} children aged 10-17, year"
+    rows = []
+    for category in categories:
+        row: dict[str, Any] = {first: _category_label(kpi, category)}
+        for period in [*periods.quarters, year]:
+            key = (kpi, period, cohort, measure, category)
+            shown = figure(cells, key, periods.previous.get(period))
+            cell = shown["count_text"]
+            if category != TOTAL and measure in EXCLUSIVE_MEASURES:
+                share = percent_text(shown["percent"], shown["percent_hidden"])
+                cell = with_percent(cell, share)
+            row["Year" if period == year else quarter_heading(period, year)] = cell
+            if period == periods.latest and change_column:
+                latest_change = shown["change_text"]
+        if population is not None:
+            key = (kpi, year, cohort, measure, category)
+            row[rate_column] = rate_text(cells.value(key), population[0], cells.hidden(key))
+        if change_column:
+            row[change_column] = latest_change
+        rows.append(row)
+    view = pd.DataFrame(rows)
+    cohort_part = f", {cohort_label(cohort).lower()}" if kpi == "ete" else ""
+    return Part(
+        key=f"{cohort}-{measure}".replace("_", "-"),
+        caption=f"{spec.name}: {first.lower()}{cohort_part}, {year} by quarter",
+        view=view,
+        numeric=tuple(c for c in view.columns[1:] if c != change_column),
+    )
+
+
+def _whole_view(parts: list[Part]) -> pd.DataFrame:
+    """The parts' rows in one frame, for text output: which part, then its columns."""
+    frames = [
+        part.view.rename(columns={part.view.columns[0]: "Category"}).assign(Measure=part.caption)
+        for part in parts
+    ]
+    if not frames:
+        return pd.DataFrame()
+    whole = pd.concat(frames, ignore_index=True).fillna("")
+    return whole[["Measure", *[c for c in whole.columns if c != "Measure"]]]
 
 
 def _category_label(kpi: str, category: str) -> str:
     if category != TOTAL:
         return category
     if kpi == SERIOUS_VIOLENCE:
-        return "all offence groups (a child can be counted in more than one)"
-    return "all children counted"
+        return "All offence groups"
+    return "All children counted"

@@ -23,7 +23,14 @@ import yaml
 from yjnb.inputs.periods import parse_financial_year, parse_quarter, period_label
 from yjnb.inputs.schemas import COHORT_PARTS, EXCLUSIVE_MEASURES, MEASURE_BASES
 from yjnb.paths import PACKAGE_DIR
-from yjnb.present.shown import NOT_REPORTED, change_text, percent, points
+from yjnb.present.shown import (
+    CHILDREN,
+    NOT_REPORTED,
+    POLARITIES,
+    change_text,
+    percent,
+    points,
+)
 from yjnb.present.suppress import SUPPRESSED, Cells, Counts, CountsBuilder
 from yjnb.sections.comparisons import plan_start, reported
 from yjnb.stats.rounding import half_up
@@ -43,10 +50,19 @@ class KpiSpec:
 
     kpi: str
     number: int
+    short: str
     title: str
     counted: str
     headline: tuple[dict[str, Any], ...]
     chart: dict[str, Any]
+
+    def __post_init__(self) -> None:
+        for headline in self.headline:
+            if headline.get("better") not in POLARITIES:
+                raise ValueError(
+                    f"yjnb/kpis.yaml, kpi {self.kpi}: headline {headline.get('measure')} "
+                    f"needs `better:` one of {', '.join(POLARITIES)}"
+                )
 
     @property
     def name(self) -> str:
@@ -65,6 +81,19 @@ def kpi_specs() -> dict[str, KpiSpec]:
         entry["kpi"]: KpiSpec(**{**entry, "headline": tuple(entry["headline"])})
         for entry in _presentation()["kpis"]
     }
+
+
+def board_attendance_polarity() -> str:
+    """Whether more (``higher``) or less attendance is better: KPI 8, in yjnb/kpis.yaml."""
+    better = _presentation()["board_attendance"]["better"]
+    if better not in POLARITIES:
+        raise ValueError(f"yjnb/kpis.yaml, board_attendance: better is one of {POLARITIES}")
+    return better
+
+
+def board_attendance_short() -> str:
+    """KPI 8's name in the summary's row headers."""
+    return _presentation()["board_attendance"]["short"]
 
 
 def measure_label(measure: str) -> str:
@@ -126,6 +155,20 @@ def kpi_periods(kpis: pd.DataFrame, plan_year: str) -> Periods:
     quarters = tuple(q for q in present if q.startswith(year + " "))
     previous = {q: quarter_before(q) for q in quarters if quarter_before(q) in present}
     return Periods(year, quarters, previous)
+
+
+def quarter_heading(period: str, year: str) -> str:
+    """A quarter as a column heading under a caption naming the year: ``Q2``."""
+    return period.removeprefix(year + " ")
+
+
+def change_heading(periods: Periods) -> str | None:
+    """The heading of the change column: ``Change, Q3 to Q4``; None with nothing to compare."""
+    latest = periods.latest
+    if latest is None or latest not in periods.previous:
+        return None
+    before = quarter_heading(periods.previous[latest], periods.year)
+    return f"Change, {before} to {quarter_heading(latest, periods.year)}"
 
 
 def kpi_counts(kpis: pd.DataFrame, periods: Periods, only: str | None = None) -> Counts:
@@ -205,14 +248,21 @@ def kpi_spec(kpi: str) -> KpiSpec:
 
 
 def figure(
-    cells: Cells, key: tuple, previous: str | None, exclusive: bool | None = None
+    cells: Cells,
+    key: tuple,
+    previous: str | None,
+    exclusive: bool | None = None,
+    noun: tuple[str, str] = CHILDREN,
 ) -> dict[str, Any]:
     """One count with its total, percentage and change from the previous quarter.
 
-    ``exclusive`` (default: from the measure) says whether it is a share of the total.
+    ``exclusive`` (default: from the measure) says whether it is a share of the total;
+    ``noun`` what is counted (children; partner places for board attendance).
     Values are None where not reported or hidden; the ``*_hidden`` flags say which. A
     percentage is hidden if its count or total is; a change if either count is; a change
-    in percentage points if either percentage is.
+    in percentage points if either percentage is. ``change_text`` follows the percentage
+    where it is shown, the count otherwise; ``moved`` is the change in what the figure
+    measures (points for a share, the count otherwise), for judging it better or worse.
     """
     kpi, period, cohort, measure, category = key
     total_key = (kpi, period, cohort, measure, TOTAL)
@@ -238,6 +288,8 @@ def figure(
         "points": None,
         "points_hidden": False,
         "change_text": NOT_REPORTED,
+        "moved": None,
+        "moved_hidden": False,
         "total_change": None,
         "total_change_hidden": False,
     }
@@ -266,7 +318,9 @@ def figure(
         cells.hidden(total_key) or cells.hidden(before_total)
     )
     shown_points = None if points_hidden else result["points"]
-    result["change_text"] = change_text(count, before, change_hidden, shown_points)
+    result["change_text"] = change_text(count, before, change_hidden, shown_points, noun)
+    result["moved"] = shown_points if exclusive else result["change"]
+    result["moved_hidden"] = points_hidden if exclusive else change_hidden
     return result
 
 

@@ -18,12 +18,14 @@ import numpy as np
 import pandas as pd
 
 from yjnb.present.charts import Chart, blank_figure, palette, render
+from yjnb.present.headings import Heading
 from yjnb.present.shown import percent, percent_text, with_percent
 from yjnb.present.suppress import SUPPRESSED, Cells, CountsBuilder, Protected
 from yjnb.present.tables import Table
 from yjnb.sections.cohort import cohort_profile, cohort_summary
 from yjnb.sections.disproportionality import disproportionality_table
 from yjnb.sections.governance import KPI as BOARD_KPI
+from yjnb.sections.governance import TITLE as BOARD_TITLE
 from yjnb.sections.governance import board_attendance_table, board_chart, board_kpi_table
 from yjnb.sections.kpi_charts import kpi_chart
 from yjnb.sections.kpi_tables import kpi_table
@@ -37,7 +39,7 @@ FEEDBACK_SOURCE = "The service's feedback surveys (feedback.csv)"
 
 
 def kpi_section(plan: Plan, kpi: str) -> list[Shown]:
-    """One KPI's chart and table(s); ``board_attendance`` for KPI 8.
+    """One KPI's heading (id ``kpi-<kpi>``), chart and table(s); ``board_attendance`` for KPI 8.
 
     Parameters
     ----------
@@ -49,11 +51,17 @@ def kpi_section(plan: Plan, kpi: str) -> list[Shown]:
     if kpi == BOARD_KPI:
         if plan.local.board_attendance is None:
             return []
-        return [board_chart(plan), board_attendance_table(plan), board_kpi_table(plan)]
-    kpi_spec(kpi)  # an unknown kpi is a mistake in the notebook, not missing data
+        heading = Heading(BOARD_TITLE, kpi_anchor(kpi))
+        return [heading, board_chart(plan), board_attendance_table(plan), board_kpi_table(plan)]
+    spec = kpi_spec(kpi)  # an unknown kpi is a mistake in the notebook, not missing data
     if not (plan.local.kpis["kpi"] == kpi).any():
         return []
-    return [kpi_chart(plan, kpi), kpi_table(plan, kpi)]
+    return [Heading(spec.name, kpi_anchor(kpi)), kpi_chart(plan, kpi), kpi_table(plan, kpi)]
+
+
+def kpi_anchor(kpi: str) -> str:
+    """The id of a KPI's heading, for links: ``kpi-accommodation``, ``kpi-board_attendance``."""
+    return f"kpi-{kpi}"
 
 
 def cohort_section(plan: Plan) -> list[Shown]:

@@ -89,6 +89,9 @@ class Indicator:
     published_measure: str | None
     interval: str | None  # a key of INTERVAL_METHODS, or None
     decimals: int  # for display, see format_value
+    # Its polarity: whether a "higher" or "lower" figure is better. Fewer first time
+    # entrants, less reoffending and less custody are the aims of every indicator here.
+    better: str = "lower"
 
 
 INDICATORS: dict[str, Indicator] = {
