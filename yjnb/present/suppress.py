@@ -33,7 +33,7 @@ import pandas as pd
 
 from yjnb.present.charts import Chart
 from yjnb.present.tables import Table
-from yjnb.stats.feasible import Bound, Sum, components, weak_cells
+from yjnb.stats.feasible import Bound, Sum, cell_range, components, is_protected, unprotected
 from yjnb.symbols import SUPPRESSED
 
 PUBLIC = "public"
@@ -129,8 +129,13 @@ class CountsBuilder:
             self._sums.append((position, members))
 
     def add_at_most(self, key: tuple, bound: tuple) -> None:
-        """Record that the count at ``key`` is no more than the count at ``bound``."""
-        if key in self._position and bound in self._position:
+        """Record that the count at ``key`` is no more than the count at ``bound``.
+
+        As for sums, nothing is recorded unless both are present and the figures bear it out.
+        """
+        if key not in self._position or bound not in self._position:
+            return
+        if self._rows[self._position[key]][-1] <= self._rows[self._position[bound]][-1]:
             self._bounds.append((self._position[key], self._position[bound]))
 
     def build(self) -> Counts:
@@ -211,6 +216,10 @@ class Cells:
 # --- choosing cells to hide ------------------------------------------------------------------
 
 
+class DisclosureError(ValueError):
+    """Counts that no choice of cells to withhold protects: the public profile is refused."""
+
+
 def suppress(counts: Counts, threshold: int) -> np.ndarray:
     """Which counts to hide in the public profile (see the module notes)."""
     return counts.suppressed(threshold)
@@ -222,24 +231,32 @@ def _suppress(
 ) -> tuple[bool, ...]:
     # Cached by content: every table drawn from the same counts hides the same cells.
     v = np.asarray(values, dtype=float)
-    primary = (v >= 1) & (v <= threshold)
-    hidden = primary.copy()
-    while True:
-        _cover_sums(v, hidden, sums)
-        weak = weak_cells(v, hidden, primary, sums, bounds, threshold)
-        if not weak or not _widen(v, hidden, weak, sums, bounds):
-            return tuple(bool(h) for h in hidden)
+    hidden = (v >= 1) & (v <= threshold)
+    _cover_sums(v, hidden, sums)
+    while weak := unprotected(v, hidden, sums, bounds):
+        for cell in weak:
+            if cell != weak[0] and is_protected(*cell_range(v, hidden, sums, bounds, cell)):
+                continue  # a cell withheld for an earlier one protects this one too
+            _widening(v, hidden, cell, sums, bounds)
+    return tuple(bool(h) for h in hidden)
+
+
+def _shown_non_zero(v: np.ndarray, hidden: np.ndarray, candidates: Iterable[int]) -> list[int]:
+    """Candidates to withhold next, cheapest first: shown, non-zero, smallest count first."""
+    found = {int(c) for c in candidates if not hidden[c] and v[c] > 0}
+    return sorted(found, key=lambda c: (v[c], c))
 
 
 def _pick(v: np.ndarray, hidden: np.ndarray, candidates: Iterable[int]) -> int | None:
-    """The cell to hide next among ``candidates``: the smallest non-zero, else a zero."""
-    shown = [c for c in candidates if not hidden[c]]
-    if not shown:
-        return None
-    return min(shown, key=lambda c: (v[c] == 0, v[c], c))
+    """The cell to hide next among ``candidates``: the smallest non-zero one shown."""
+    shown = _shown_non_zero(v, hidden, candidates)
+    return shown[0] if shown else None
 
 
 def _cover_sums(v: np.ndarray, hidden: np.ndarray, sums: tuple[Sum, ...]) -> None:
+    # A total with one part withheld gives it away by subtraction: withhold a second (a
+    # total if every other part is zero; zeros are never withheld, so a reader knows
+    # every [c] is at least 1, and the audit assumes it).
     changed = True
     while changed:
         changed = False
@@ -247,23 +264,68 @@ def _cover_sums(v: np.ndarray, hidden: np.ndarray, sums: tuple[Sum, ...]) -> Non
             if hidden[total] + hidden[list(parts)].sum() != 1:
                 continue
             chosen = _pick(v, hidden, parts)
-            hidden[total if chosen is None else chosen] = True
-            changed = True
+            if chosen is None:
+                chosen = _pick(v, hidden, [total])
+            if chosen is not None:
+                hidden[chosen] = True
+                changed = True
 
 
-def _widen(
-    v: np.ndarray, hidden: np.ndarray, weak: list[int], sums: tuple[Sum, ...], bounds
-) -> bool:
-    """Hide one more cell beside each weak one; False if nothing is left to hide."""
-    added = False
-    for cell in weak:
-        parts = [p for t, ps in sums if cell == t or cell in ps for p in ps]
-        totals = [t for t, ps in sums if cell == t or cell in ps]
-        bounding = [b for c, b in bounds if c == cell] + [c for c, b in bounds if b == cell]
-        chosen = _pick(v, hidden, parts)
-        if chosen is None:
-            chosen = _pick(v, hidden, totals + bounding)
-        if chosen is not None:
-            hidden[chosen] = True
-            added = True
-    return added
+_TRIES = 10  # candidates tried for one unprotected count
+
+
+def _widening(v: np.ndarray, hidden: np.ndarray, cell: int, sums: tuple[Sum, ...], bounds) -> None:
+    """Withhold the cheapest set of counts that protects ``cell`` (or widens it the most).
+
+    Each candidate is a shown count sharing a sum or bound with ``cell`` (failing those,
+    with any count withheld in its group), withheld together with what it takes so that no
+    sum has a single count withheld (:func:`_cover_sums`). The cheapest is the one that
+    withholds fewest counts, then the smallest. Raises :class:`DisclosureError` when no
+    candidate widens the range of values ``cell`` can take.
+    """
+    near = _shown_non_zero(v, hidden, _neighbours({cell}, sums, bounds))
+    group = _group(hidden, cell, sums, bounds)
+    near += [c for c in _shown_non_zero(v, hidden, _neighbours(group, sums, bounds))
+             if c not in near]  # fmt: skip
+    low, high = cell_range(v, hidden, sums, bounds, cell)
+    best, best_key = None, None
+    for candidate in near[:_TRIES]:
+        trial = hidden.copy()
+        trial[candidate] = True
+        _cover_sums(v, trial, sums)
+        new_low, new_high = cell_range(v, trial, sums, bounds, cell)
+        if new_high - new_low <= high - low:
+            continue  # no wider: no help
+        added = trial & ~hidden
+        key = (not is_protected(new_low, new_high), int(added.sum()), float(v[added].sum()))
+        if best_key is None or key < best_key:
+            best, best_key = trial, key
+    if best is None:
+        raise DisclosureError(
+            f"a withheld count of {int(v[cell])} can be worked out from the counts shown, "
+            "whichever other count is withheld with it"
+        )
+    hidden[:] = best
+
+
+def _neighbours(cells: set[int], sums: tuple[Sum, ...], bounds) -> set[int]:
+    """Every count in a sum or bound with one of ``cells``."""
+    found: set[int] = set()
+    for total, parts in sums:
+        members = {total, *parts}
+        if members & cells:
+            found |= members
+    for a, b in bounds:
+        if a in cells or b in cells:
+            found |= {a, b}
+    return found
+
+
+def _group(hidden: np.ndarray, cell: int, sums: tuple[Sum, ...], bounds) -> set[int]:
+    """The withheld counts tied to ``cell`` through relations among withheld counts."""
+    group, frontier = {cell}, {cell}
+    while frontier:
+        reached = {c for c in _neighbours(frontier, sums, bounds) if hidden[c]} - group
+        group |= reached
+        frontier = reached
+    return group
