@@ -1,4 +1,4 @@
-"""What a reader can work out from published counts: feasible whole numbers, by integer programming.
+"""What a reader can work out from published counts: the whole numbers a withheld count can be.
 
 A reader of the public profile knows every count it shows, the sums and bounds that tie
 counts together (a total and its parts, a year and its quarters, "of those" measures), and
@@ -205,34 +205,38 @@ def unprotected(
     v = np.asarray(values, dtype=float)
     weak = []
     for rows in relations(v, hidden, sums, bounds):
-        true = v[list(rows.cells)]
-        seen = [true.copy(), true.copy()]  # the least and greatest each is seen to take
-
-        def settled() -> np.ndarray:
-            return seen[1] - seen[0] >= interval - _EPS
-
-        def see(solution: np.ndarray | None) -> None:
-            if solution is not None:
-                np.minimum(seen[0], solution, out=seen[0])
-                np.maximum(seen[1], solution, out=seen[1])
-
-        for sense in (-1.0, 1.0, -1.0, 1.0):
-            open_ = ~settled()
-            if not open_.any() or not len(rows.matrix):
-                break
-            see(_solve(rows, np.where(open_, sense, 0.0), least)[1])
-        for j, cell in enumerate(rows.cells):
-            for sense in (-1.0, 1.0):
-                if settled()[j]:
-                    break
-                objective = np.zeros(len(rows.cells))
-                objective[j] = sense
-                extreme, solution = _solve(rows, objective, least)
-                see(solution)
-                seen[0 if sense > 0 else 1][j] = extreme
-            if not settled()[j]:
-                weak.append(cell)
+        weak += _weak_in(rows, v[list(rows.cells)], interval, least)
     return sorted(weak)
+
+
+def _weak_in(rows: Rows, true: np.ndarray, interval: int, least: int) -> list[int]:
+    """The counts of one group that break the rule (see :func:`unprotected`)."""
+    seen = np.stack([true, true])  # the least and greatest value each is seen to take
+
+    def see(solution: np.ndarray | None) -> np.ndarray:
+        if solution is not None:
+            np.minimum(seen[0], solution, out=seen[0])
+            np.maximum(seen[1], solution, out=seen[1])
+        return seen[1] - seen[0] >= interval - _EPS  # which are settled
+
+    settled = see(None)
+    for sense in (-1.0, 1.0, -1.0, 1.0):
+        if settled.all() or not len(rows.matrix):
+            break
+        settled = see(_solve(rows, np.where(settled, 0.0, sense), least)[1])
+    weak = []
+    for j, cell in enumerate(rows.cells):
+        for sense in (-1.0, 1.0):
+            if settled[j]:
+                break
+            objective = np.zeros(len(rows.cells))
+            objective[j] = sense
+            extreme, solution = _solve(rows, objective, least)
+            seen[0 if sense > 0 else 1][j] = extreme
+            settled = see(solution)
+        if not settled[j]:
+            weak.append(cell)
+    return weak
 
 
 def cell_range(
