@@ -287,11 +287,17 @@ def _widening(v: np.ndarray, hidden: np.ndarray, cell: int, sums: tuple[Sum, ...
     group = _group(hidden, cell, sums, bounds)
     near += [c for c in _shown_non_zero(v, hidden, _neighbours(group, sums, bounds))
              if c not in near]  # fmt: skip
+    # Tried one at a time, then, where one is not enough (a count bound by a row and a
+    # column), the cheapest of every relation of the count together, then of its group.
+    trials = [[c] for c in near[:_TRIES]]
+    trials += [_cheapest_each(v, hidden, cells, sums, bounds) for cells in ({cell}, group)]
     low, high = cell_range(v, hidden, sums, bounds, cell)
     best, best_key = None, None
-    for candidate in near[:_TRIES]:
+    for chosen in trials:
+        if not chosen:
+            continue
         trial = hidden.copy()
-        trial[candidate] = True
+        trial[chosen] = True
         _cover_sums(v, trial, sums)
         new_low, new_high = cell_range(v, trial, sums, bounds, cell)
         if new_high - new_low <= high - low:
@@ -300,12 +306,26 @@ def _widening(v: np.ndarray, hidden: np.ndarray, cell: int, sums: tuple[Sum, ...
         key = (not is_protected(new_low, new_high), int(added.sum()), float(v[added].sum()))
         if best_key is None or key < best_key:
             best, best_key = trial, key
+        if not key[0] and len(chosen) == 1 and chosen[0] == near[0]:
+            break  # the cheapest candidate protects it: nothing cheaper is left to find
     if best is None:
         raise DisclosureError(
             f"a withheld count of {int(v[cell])} can be worked out from the counts shown, "
-            "whichever other count is withheld with it"
+            "whichever other counts are withheld with it"
         )
     hidden[:] = best
+
+
+def _cheapest_each(v: np.ndarray, hidden: np.ndarray, cells: set[int], sums, bounds) -> list[int]:
+    """The cheapest shown count of every sum or bound holding one of ``cells``."""
+    chosen = []
+    for total, parts in sums:
+        if cells & {total, *parts}:
+            chosen.append(_pick(v, hidden, [*parts, total]))
+    for a, b in bounds:
+        if a in cells or b in cells:
+            chosen.append(_pick(v, hidden, [a, b]))
+    return sorted({c for c in chosen if c is not None})
 
 
 def _neighbours(cells: set[int], sums: tuple[Sum, ...], bounds) -> set[int]:
