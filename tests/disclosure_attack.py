@@ -50,8 +50,10 @@ BASES = {
     ("substance_misuse", "attended"): ("referred", "Yes"),
     ("oocd", "disposal_type"): ("outcome", TOTAL),
 }
-CHILDREN = [("accommodation", "suitability"), ("ete", "suitability"), ("send", "sen_level"),
-            ("mental_health", "identified_need"), ("substance_misuse", "identified_need")]  # fmt: skip
+CHILDREN = [
+    ("accommodation", "suitability"), ("ete", "suitability"), ("send", "sen_level"),
+    ("mental_health", "identified_need"), ("substance_misuse", "identified_need"),
+]  # fmt: skip
 SOME_CHILDREN_TOTAL = [("oocd", "outcome")]
 SOME_CHILDREN_EACH = [("wider_services", "open_to")]
 NOT_SEND = ("no identified sen", "unknown", "not known", "not recorded")
@@ -259,7 +261,8 @@ def _stated_relations(attacker: Attacker) -> None:
                 attacker.relation((kpi, period, cohort, measure, TOTAL),
                                   [(kpi, period, cohort, base, category)])  # fmt: skip
         for key in [k for k in keys if k[1] == period and k[0] == "ete" and k[2] == "all"]:
-            parts = [(key[0], period, c, key[3], key[4]) for c in ("statutory_school_age", "post_16")]
+            cohorts = ("statutory_school_age", "post_16")
+            parts = [(key[0], period, c, key[3], key[4]) for c in cohorts]
             attacker.relation(key, parts)
         send = [k for k in keys if k[:4] == ("send", period, "all", "sen_level")]
         needs = [k for k in send if k[4] != TOTAL and k[4].strip().lower() not in NOT_SEND]

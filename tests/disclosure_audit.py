@@ -74,7 +74,7 @@ class Reader:
         """Every hidden count a reader can narrow to fewer than three whole numbers."""
         unknown = sorted(self.hidden - self.shown, key=str)
         zeros = [k for k in unknown if self.truth[k] == 0]
-        assert not zeros, f"zeros are hidden, and a reader takes every [c] to be 1 or more: {zeros}"
+        assert not zeros, f"zeros hidden, though a reader takes every [c] to be 1 or more: {zeros}"
         index = {k: i for i, k in enumerate(unknown)}
         a_eq, b_eq, a_ub, b_ub = [], [], [], []
         for row, rhs in self.equations:

@@ -1,6 +1,5 @@
 """Disclosure control: primary and secondary suppression, proved by an independent audit."""
 
-import math
 
 import numpy as np
 import pandas as pd
