@@ -1,13 +1,20 @@
 """Disclosure control: primary and secondary suppression, proved by an independent audit."""
 
-
 import numpy as np
 import pandas as pd
 import pytest
 from disclosure_audit import Reader
 
 from yjnb.present.charts import Chart, new_figure, render
-from yjnb.present.suppress import SUPPRESSED, Cells, Counts, CountsBuilder, Protected
+from yjnb.present.suppress import (
+    SUPPRESSED,
+    Cells,
+    Counts,
+    CountsBuilder,
+    Protected,
+    withheld_cells,
+    withheld_note,
+)
 from yjnb.present.tables import Table
 from yjnb.stats.feasible import PROTECTION, feasible_ranges, unprotected
 
@@ -241,3 +248,15 @@ def test_the_audit_catches_primary_suppression_alone():
     counts = table_with_margins(np.array([[1, 9, 14], [7, 12, 30]]))
     primary = ((counts.frame["count"] >= 1) & (counts.frame["count"] <= 5)).to_numpy()
     assert audit(counts, primary, 5) == ["('0', '0') = 1 can be worked out (only 1 fits)"]
+
+
+def test_a_public_table_says_how_many_of_its_figures_are_withheld():
+    builder = CountsBuilder(["k"])
+    for name, value in [("a", 2), ("b", 12), ("c", 0)]:
+        builder.add((name,), value)
+    item = Protected(builder.build(), _draw_table)
+    public = item.for_profile("public", 5)
+    assert withheld_cells(public) == (1, 3)
+    assert "1 of the 3 figures in this table is withheld ([c])." in public.notes
+    assert not item.for_profile("board", 5).notes
+    assert withheld_note(12, 140) == "12 of the 140 figures in this table are withheld ([c])."

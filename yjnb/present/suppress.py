@@ -7,13 +7,15 @@ chooses which to hide:
 
 1. **primary**: every count from 1 to the threshold (plan.yaml ``suppression_threshold``);
 2. **secondary**: in every sum that has one hidden cell, one more (the smallest non-zero
-   cell shown, a total only if no part is left), so no hidden count is a subtraction away;
-3. **audit**: a hidden count can also be reached through a chain of sums (a quarter's
-   total, the year's total, the same category in another quarter...). For every hidden
-   cell, linear programming finds the least and greatest value it can take given all
-   that is shown. A cell fails if that range holds a single whole number (it can be
-   recovered), or if a small count can be shown to lie between 1 and the threshold.
-   Each failing cell gets another hidden cell beside it and the audit runs again.
+   cell shown, a total only if every other part is zero). Zeros are never hidden, so a
+   reader knows every hidden count is at least 1;
+3. **audit**: a hidden count can also be reached through a chain of sums and bounds (a
+   quarter's total, the year's total, the same category in another quarter, "of those"
+   measures...). For every hidden cell, integer programming finds the least and greatest
+   whole number it can take given all that is shown (:mod:`yjnb.stats.feasible`). A cell
+   narrowed to fewer than three values breaks the protection rule; the cheapest shown
+   cells that widen it are hidden too (:func:`_widening`) and the audit runs again. Counts
+   nothing can protect raise :class:`DisclosureError`: the public profile is refused.
 
 What is built from counts follows one rule, applied by the drawing functions: a
 percentage, change, rate or ratio is shown only if every count it is built from is shown.
@@ -46,6 +48,25 @@ def suppression_note(threshold: int) -> str:
         "counted; other counts are hidden with it where the small count could otherwise be worked "
         "out, and so are percentages, changes and rates built from a hidden count."
     )
+
+
+def withheld_cells(item: Table | Chart) -> tuple[int, int]:
+    """How many figures a table (or a chart's table) shows as withheld, and of how many.
+
+    Counted in the table as read (its formatted view), row headers left out: every cell
+    showing ``[c]``, out of every cell holding a figure or ``[c]``.
+    """
+    table = item.data if isinstance(item, Chart) else item
+    view = table.view.iloc[:, 1:] if table.row_header and len(table.view.columns) else table.view
+    cells = [str(c).strip() for c in view.to_numpy().ravel()]
+    figures = [c for c in cells if c not in ("", "—", "nan", "None")]
+    return sum(c == SUPPRESSED for c in figures), len(figures)
+
+
+def withheld_note(withheld: int, figures: int) -> str:
+    """The note saying how many of a table's figures are withheld."""
+    verb = "is" if withheld == 1 else "are"
+    return f"{withheld:,} of the {figures:,} figures in this table {verb} withheld ({SUPPRESSED})."
 
 
 @dataclass(frozen=True, eq=False)
@@ -169,10 +190,10 @@ class Protected:
             self._drawn[key] = self.draw(self.counts.frame.assign(suppressed=hidden))
         item = self._drawn[key]
         if hidden.any():
-            note = suppression_note(threshold)
+            notes = (suppression_note(threshold), withheld_note(*withheld_cells(item)))
             if isinstance(item, Chart):
-                return replace(item, data=item.data.with_notes(note))
-            return item.with_notes(note)
+                return replace(item, data=item.data.with_notes(*notes))
+            return item.with_notes(*notes)
         return item
 
 
