@@ -312,23 +312,27 @@ def _widening(v: np.ndarray, hidden: np.ndarray, cell: int, sums: tuple[Sum, ...
     # column), the cheapest of every relation of the count together, then of its group.
     trials = [[c] for c in near[:_TRIES]]
     trials += [_cheapest_each(v, hidden, cells, sums, bounds) for cells in ({cell}, group)]
+    closures = []
+    for chosen in trials:
+        if chosen:
+            trial = hidden.copy()
+            trial[chosen] = True
+            _cover_sums(v, trial, sums)
+            added = trial & ~hidden
+            closures.append(((int(added.sum()), float(v[added].sum())), trial))
+    # Cheapest first: the first that protects the count is the one to take.
+    closures.sort(key=lambda found: found[0])
     low, high = cell_range(v, hidden, sums, bounds, cell)
     best, best_key = None, None
-    for chosen in trials:
-        if not chosen:
-            continue
-        trial = hidden.copy()
-        trial[chosen] = True
-        _cover_sums(v, trial, sums)
+    for cost, trial in closures:
         new_low, new_high = cell_range(v, trial, sums, bounds, cell)
         if new_high - new_low <= high - low:
             continue  # no wider: no help
-        added = trial & ~hidden
-        key = (not is_protected(new_low, new_high), int(added.sum()), float(v[added].sum()))
+        key = (not is_protected(new_low, new_high), *cost)
         if best_key is None or key < best_key:
             best, best_key = trial, key
-        if not key[0] and len(chosen) == 1 and chosen[0] == near[0]:
-            break  # the cheapest candidate protects it: nothing cheaper is left to find
+        if not key[0]:
+            break
     if best is None:
         raise DisclosureError(
             f"a withheld count of {int(v[cell])} can be worked out from the counts shown, "

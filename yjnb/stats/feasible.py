@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import csr_array
 
 Sum = tuple[int, tuple[int, ...]]  # (position of the total, positions of its parts)
 Bound = tuple[int, int]  # (cell, bound): the cell's count is at most the bound's
@@ -40,7 +41,7 @@ class Rows:
     """The relations a reader can use, in terms of the withheld counts of one component."""
 
     cells: tuple[int, ...]  # positions of the withheld counts, in the order of the columns
-    matrix: np.ndarray
+    matrix: csr_array
     lower: np.ndarray
     upper: np.ndarray
 
@@ -79,11 +80,16 @@ def feasible_ranges(
 
 
 def relations(
-    values: Sequence[float], hidden: Sequence[bool], sums: Iterable[Sum], bounds: Iterable[Bound]
+    values: Sequence[float],
+    hidden: Sequence[bool],
+    sums: Iterable[Sum],
+    bounds: Iterable[Bound],
+    only: int | None = None,
 ) -> list[Rows]:
     """The relations among withheld counts, one :class:`Rows` per group tied together.
 
     A withheld count that no relation ties to another is a group of its own, with no rows.
+    With ``only`` (a withheld count's position), the group holding it alone.
     """
     v = np.asarray(values, dtype=float)
     mask = np.asarray(hidden, dtype=bool)
@@ -105,11 +111,14 @@ def relations(
     position = {i: p for p, i in unknown.items()}
     found = []
     for group, rows in zip(groups, by_group, strict=True):
+        if only is not None and unknown.get(only) not in group:
+            continue
         local = {u: j for j, u in enumerate(group)}
-        matrix = np.zeros((len(rows), len(group)))
-        for r, (coefs, _, _) in enumerate(rows):
-            for u, c in coefs.items():
-                matrix[r, local[u]] = c
+        entries = [
+            (r, local[u], c) for r, (coefs, _, _) in enumerate(rows) for u, c in coefs.items()
+        ]
+        r_, c_, x_ = zip(*entries, strict=True) if entries else ((), (), ())
+        matrix = csr_array((x_, (r_, c_)), shape=(len(rows), len(group)))
         found.append(
             Rows(
                 cells=tuple(position[u] for u in group),
@@ -156,7 +165,7 @@ def _solve(rows: Rows, objective: np.ndarray, least: int) -> tuple[float, np.nda
     """
     size = len(rows.cells)
     single = np.flatnonzero(objective)
-    if not len(rows.matrix):
+    if not rows.matrix.shape[0]:
         if len(single) == 1 and objective[single[0]] < 0:
             return math.inf, None
         return float(least), None
@@ -221,7 +230,7 @@ def _weak_in(rows: Rows, true: np.ndarray, interval: int, least: int) -> list[in
 
     settled = see(None)
     for sense in (-1.0, 1.0, -1.0, 1.0):
-        if settled.all() or not len(rows.matrix):
+        if settled.all() or not rows.matrix.shape[0]:
             break
         settled = see(_solve(rows, np.where(settled, 0.0, sense), least)[1])
     weak = []
@@ -248,7 +257,7 @@ def cell_range(
     least: int = 1,
 ) -> tuple[float, float]:
     """The least and greatest whole number one withheld count can take."""
-    for rows in relations(values, hidden, sums, bounds):
+    for rows in relations(values, hidden, sums, bounds, only=cell):
         if cell in rows.cells:
             return _extremes(rows, rows.cells.index(cell), least)
     raise ValueError(f"count {cell} is not withheld")
