@@ -190,7 +190,10 @@ class Protected:
             self._drawn[key] = self.draw(self.counts.frame.assign(suppressed=hidden))
         item = self._drawn[key]
         if hidden.any():
-            notes = (suppression_note(threshold), withheld_note(*withheld_cells(item)))
+            withheld, figures = withheld_cells(item)
+            notes = (suppression_note(threshold),)
+            if withheld:  # a count hidden only in another table drawn from these counts
+                notes += (withheld_note(withheld, figures),)
             if isinstance(item, Chart):
                 return replace(item, data=item.data.with_notes(*notes))
             return item.with_notes(*notes)
