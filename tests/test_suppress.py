@@ -141,7 +141,7 @@ def test_feasible_ranges_are_whole_numbers_of_at_least_one():
     assert feasible_ranges(values, [True, True, False], [(2, (0, 1))], least=0)[0] == (0, 11)
 
 
-def test_the_issue_route_a_quarter_total_of_23_with_14_and_6_shown():
+def test_a_quarter_total_of_23_with_14_and_6_shown_gives_three_ones_away():
     # 23 = 14 + 6 + three withheld counts: they add to 3, and each is at least 1.
     values = [14, 6, 1, 1, 1, 23]
     hidden = [False, False, True, True, True, False]
