@@ -3,8 +3,10 @@ work out?
 
 Given a public table (as published, with [c] for hidden figures), the board's version of it
 (the true figures) and the relations a reader knows, it finds every hidden count that can
-be recovered exactly, or shown to be a small non-zero count, by linear programming over
-all the relations at once. It shares no code with the suppression it checks.
+be narrowed to fewer than three whole numbers (recovered exactly, or to one of two), by
+integer programming over all the relations at once: counts are whole, and a hidden count
+is at least 1, since zeros are never hidden (checked). It shares no code with the
+suppression it checks.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.optimize import linprog
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 HIDDEN = "[c]"
 
@@ -69,8 +71,10 @@ class Reader:
             self.at_most.append((key, upper))
 
     def recoverable(self) -> list[str]:
-        """Every hidden count a reader can recover, or prove to be from 1 to the threshold."""
+        """Every hidden count a reader can narrow to fewer than three whole numbers."""
         unknown = sorted(self.hidden - self.shown, key=str)
+        zeros = [k for k in unknown if self.truth[k] == 0]
+        assert not zeros, f"zeros hidden, though a reader takes every [c] to be 1 or more: {zeros}"
         index = {k: i for i, k in enumerate(unknown)}
         a_eq, b_eq, a_ub, b_ub = [], [], [], []
         for row, rhs in self.equations:
@@ -98,29 +102,29 @@ class Reader:
         found = []
         for key, i in index.items():
             lo, hi = self._extreme(i, len(unknown), a_eq, b_eq, a_ub, b_ub)
-            least, most = math.ceil(lo - 1e-6), (hi if math.isinf(hi) else math.floor(hi + 1e-6))
             value = self.truth[key]
-            if most - least < 1:
-                found.append(f"{key} = {value:.0f} can be worked out (only {least} fits)")
-            elif 1 <= value <= self.threshold and least >= 1 and most <= self.threshold:
-                found.append(f"{key} is known to be from {least} to {most}")
+            if hi - lo == 0:
+                found.append(f"{key} = {value:.0f} can be worked out (only {lo:.0f} fits)")
+            elif hi - lo == 1:
+                found.append(f"{key} is known to be {lo:.0f} or {hi:.0f}")
         return found
 
     @staticmethod
     def _extreme(i, n, a_eq, b_eq, a_ub, b_ub) -> tuple[float, float]:
         if not a_eq and not a_ub:
-            return 0.0, math.inf
+            return 1.0, math.inf
+        rows = [*a_eq, *a_ub]
+        low = [*b_eq, *([-math.inf] * len(a_ub))]
+        high = [*b_eq, *b_ub]
         problem = {
-            "A_eq": np.array(a_eq) if a_eq else None,
-            "b_eq": np.array(b_eq) if b_eq else None,
-            "A_ub": np.array(a_ub) if a_ub else None,
-            "b_ub": np.array(b_ub) if b_ub else None,
-            "bounds": (0, None),
-            "method": "highs",
+            "constraints": LinearConstraint(np.array(rows), low, high),
+            "integrality": np.ones(n),
+            "bounds": Bounds(np.ones(n), np.full(n, 1e6)),
         }
         c = np.zeros(n)
         c[i] = 1.0
-        low = linprog(c, **problem)
-        high = linprog(-c, **problem)
-        assert low.status in (0, 3) and high.status in (0, 3), "the relations do not hold"
-        return (low.fun if low.status == 0 else 0.0), (-high.fun if high.status == 0 else math.inf)
+        least = milp(c, **problem)
+        most = milp(-c, **problem)
+        assert least.status == 0 and most.status == 0, "the relations do not hold"
+        high_value = round(most.x[i])
+        return float(round(least.x[i])), (math.inf if high_value >= 1e6 else float(high_value))

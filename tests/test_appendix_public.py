@@ -8,12 +8,14 @@ file is searched for values planted in cohort.csv.
 """
 
 import json
+import re
 import shutil
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from disclosure_attack import attack
 from disclosure_audit import HIDDEN, Reader, is_hidden
 
 from yjnb.cli import main
@@ -21,7 +23,7 @@ from yjnb.inputs.schemas import COHORT_PARTS, MEASURE_BASES
 from yjnb.sections.cohort import disposal_tiers
 
 ROOT = Path(__file__).resolve().parent.parent
-AUTHORITIES = ("trafford", "westmorland-and-furness")
+AUTHORITIES = ("trafford", "warwickshire", "westmorland-and-furness")
 THRESHOLD = 5
 KPIS = ("accommodation", "ete", "send", "mental_health", "substance_misuse", "oocd",
         "wider_services", "board_attendance", "serious_violence", "victims")  # fmt: skip
@@ -265,6 +267,33 @@ def test_no_hidden_count_can_be_worked_out_from_the_public_tables(built, slug, k
     assert reader.hidden, "nothing is hidden: the audit would prove nothing"
     assert leaks == []
     assert reader.recoverable() == []
+
+
+@pytest.mark.parametrize("slug", AUTHORITIES)
+def test_a_determined_reader_narrows_no_withheld_kpi_count(built, slug):
+    # Every figure of every public KPI table, headline and chart, and every relation the
+    # docs state, in one integer programme: no withheld count is pinned to one or two values.
+    attacker = attack(built / slug)
+    withheld = attacker.withheld - attacker.shown
+    assert len(withheld) > 100, "too little withheld for the attack to prove anything"
+    assert attacker.leaks == []
+    assert attacker.verdict() == {"recovered": [], "narrowed": []}
+
+
+@pytest.mark.parametrize("slug", AUTHORITIES)
+def test_public_tables_say_how_much_they_withhold_and_the_board_sees_the_share(built, slug):
+    folder = built / slug
+    page = (folder / "public" / "performance-appendix.html").read_text(encoding="utf-8")
+    found = re.findall(r"([\d,]+) of the ([\d,]+) figures in this table (?:is|are) withheld", page)
+    assert found and all(0 < int(n.replace(",", "")) <= int(m.replace(",", "")) for n, m in found)
+    board = (folder / "board" / "performance-appendix.html").read_text(encoding="utf-8")
+    assert "Withheld in the public version" in board
+    listed = r"<li>KPI 1 Accommodation: [^<]*: ([\d,]+) of ([\d,]+) figures \(([\d.]+)%\)"
+    share = re.search(listed, board)
+    assert share, "the board's notes give no share for KPI 1"
+    caption = r"KPI 1 Accommodation: [^<]*by quarter(?: <span[^>]*>[^<]*</span>)?</caption>"
+    public_table = re.search(caption + ".*?</table>", page, re.S)
+    assert public_table and public_table.group(0).count(HIDDEN) == int(share.group(1))
 
 
 @pytest.mark.parametrize("slug", AUTHORITIES)

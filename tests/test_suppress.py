@@ -1,16 +1,22 @@
 """Disclosure control: primary and secondary suppression, proved by an independent audit."""
 
-import math
-
 import numpy as np
 import pandas as pd
 import pytest
 from disclosure_audit import Reader
 
 from yjnb.present.charts import Chart, new_figure, render
-from yjnb.present.suppress import SUPPRESSED, Cells, Counts, CountsBuilder, Protected
+from yjnb.present.suppress import (
+    SUPPRESSED,
+    Cells,
+    Counts,
+    CountsBuilder,
+    Protected,
+    withheld_cells,
+    withheld_note,
+)
 from yjnb.present.tables import Table
-from yjnb.stats.feasible import feasible_ranges, weak_cells
+from yjnb.stats.feasible import PROTECTION, feasible_ranges, unprotected
 
 
 def audit(counts: Counts, hidden: np.ndarray, threshold: int) -> list[str]:
@@ -128,28 +134,78 @@ def test_parts_of_counts_are_suppressed_as_the_whole_is():
     assert more.suppressed(5)[: len(whole.frame)].tolist() == whole.suppressed(5).tolist()
 
 
-def test_feasible_ranges_report_what_a_reader_knows():
-    values = [2, 9, 11]  # a + b = total
+def test_feasible_ranges_are_whole_numbers_of_at_least_one():
+    values = [2, 9, 11]  # a + b = total, both withheld: each from 1 to 10
     ranges = feasible_ranges(values, [True, True, False], [(2, (0, 1))])
-    assert ranges == {0: (0.0, 11.0), 1: (0.0, 11.0)}
+    assert ranges == {0: (1.0, 10.0), 1: (1.0, 10.0)}
+    assert feasible_ranges(values, [True, True, False], [(2, (0, 1))], least=0)[0] == (0, 11)
+
+
+def test_a_quarter_total_of_23_with_14_and_6_shown_gives_three_ones_away():
+    # 23 = 14 + 6 + three withheld counts: they add to 3, and each is at least 1.
+    values = [14, 6, 1, 1, 1, 23]
+    hidden = [False, False, True, True, True, False]
+    sums = [(5, (0, 1, 2, 3, 4))]
+    assert feasible_ranges(values, hidden, sums) == {p: (1.0, 1.0) for p in (2, 3, 4)}
+    assert unprotected(values, hidden, sums, ()) == [2, 3, 4]
+    builder = CountsBuilder(["k"])
+    for name, value in zip("abcde", values[:5], strict=True):
+        builder.add((name,), value)
+    builder.add(("T",), 23)
+    builder.add_sum(("T",), [(k,) for k in "abcde"])
+    counts = builder.build()
+    chosen = counts.suppressed(5)
+    assert chosen[2:5].all() and chosen[1] and not chosen[0]  # the 6 goes with them
+    assert audit(counts, chosen, 5) == []
+
+
+def test_an_of_those_chain_bounds_what_a_reader_works_out():
+    # offered <= identified: 3 identified, 2 offered shown, 1 attending of 2 offered...
+    builder = CountsBuilder(["k"])
+    for name, value in [("identified", 3), ("offered", 3), ("children", 40)]:
+        builder.add((name,), value)
+    builder.add_at_most(("offered",), ("identified",))
+    builder.add_at_most(("identified",), ("children",))
+    counts = builder.build()
+    v = counts.frame["count"].to_numpy()
+    # identified withheld, offered shown as 3: identified is 3 or more, up to 40
+    assert feasible_ranges(v, [True, False, False], (), counts.at_most)[0] == (3.0, 40.0)
+    hidden = counts.suppressed(5)
+    assert hidden.tolist()[:2] == [True, True] and audit(counts, hidden, 5) == []
+
+
+def test_zeros_are_never_withheld():
+    rng = np.random.default_rng(7)
+    for _ in range(10):
+        counts = table_with_margins(rng.choice([0, 0, 1, 2, 3, 9, 15], size=(3, 4)))
+        hidden = counts.suppressed(5)
+        assert not (hidden & (counts.frame["count"] == 0).to_numpy()).any()
+
+
+def test_a_count_tied_to_a_shown_one_takes_the_cheapest_set_that_protects_it():
+    # t = a + c and t = b + c, with c = 0 shown: withholding a alone gives it away through
+    # b and t, so both go with it (never the zero).
+    builder = CountsBuilder(["k"])
+    for name, value in [("a", 3), ("b", 3), ("c", 0), ("t", 3)]:
+        builder.add((name,), value)
+    builder.add_sum(("t",), [("a",), ("c",)])
+    builder.add_sum(("t",), [("b",), ("c",)])
+    counts = builder.build()
+    hidden = counts.suppressed(5)
+    assert hidden.tolist() == [True, True, False, True] and audit(counts, hidden, 5) == []
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_weak_cells_agree_with_every_range_computed_in_full(seed):
-    # weak_cells skips the linear programmes a value already reached settles: the verdicts
+def test_unprotected_agrees_with_every_range_computed_in_full(seed):
+    # unprotected() skips the programmes that values already seen settle: its verdicts
     # must be those of the full ranges, on tables with margins and random hidden cells.
     rng = np.random.default_rng(seed)
-    counts = table_with_margins(rng.integers(0, 9, size=(3, 4)))
+    counts = table_with_margins(rng.integers(1, 9, size=(3, 4)))
     values = counts.frame["count"].to_numpy()
     hidden = rng.random(len(values)) < 0.45
-    primary = hidden & (values >= 1) & (values <= 5)
     full = feasible_ranges(values, hidden, counts.sums)
-    expected = []
-    for p, (low, high) in sorted(full.items()):
-        least, most = math.ceil(low - 1e-6), high if math.isinf(high) else math.floor(high + 1e-6)
-        if most - least < 1 or (primary[p] and least >= 1 and most <= 5):
-            expected.append(p)
-    assert weak_cells(values, hidden, primary, counts.sums, (), 5) == expected
+    expected = sorted(p for p, (low, high) in full.items() if high - low < PROTECTION)
+    assert unprotected(values, hidden, counts.sums, ()) == expected
 
 
 def test_cells_write_hidden_and_missing_counts():
@@ -192,3 +248,15 @@ def test_the_audit_catches_primary_suppression_alone():
     counts = table_with_margins(np.array([[1, 9, 14], [7, 12, 30]]))
     primary = ((counts.frame["count"] >= 1) & (counts.frame["count"] <= 5)).to_numpy()
     assert audit(counts, primary, 5) == ["('0', '0') = 1 can be worked out (only 1 fits)"]
+
+
+def test_a_public_table_says_how_many_of_its_figures_are_withheld():
+    builder = CountsBuilder(["k"])
+    for name, value in [("a", 2), ("b", 12), ("c", 0)]:
+        builder.add((name,), value)
+    item = Protected(builder.build(), _draw_table)
+    public = item.for_profile("public", 5)
+    assert withheld_cells(public) == (1, 3)
+    assert "1 of the 3 figures in this table is withheld ([c])." in public.notes
+    assert not item.for_profile("board", 5).notes
+    assert withheld_note(12, 140) == "12 of the 140 figures in this table are withheld ([c])."

@@ -35,7 +35,8 @@ from yjnb.narrative.typed_counts import plan_count_problems, text_count_problems
 from yjnb.paths import Workspace, from_root
 from yjnb.present.charts import Chart
 from yjnb.present.headings import Heading
-from yjnb.present.suppress import Cells, Protected
+from yjnb.present.shown import percent
+from yjnb.present.suppress import PUBLIC, Cells, Protected, withheld_cells
 from yjnb.present.tables import Table
 from yjnb.sections import comparisons, dashboard
 
@@ -63,6 +64,8 @@ class Plan:
     _indicators: tuple[comparisons.Comparison, frozenset[str]] | None = field(
         default=None, init=False, repr=False
     )
+    # (caption, withheld, figures) of each table of local counts shown since the last notes
+    _withheld: list[tuple[str, int, int]] = field(default_factory=list, init=False, repr=False)
 
     # -- computed once, shared by every table and placeholder --------------------------------
     @cached_property
@@ -181,6 +184,7 @@ class Plan:
             return
         if isinstance(item, Protected):
             threshold = self.config.suppression_threshold
+            self._note_withheld(item)
             self._emit(lambda profile: _bundle(item.for_profile(profile, threshold)))
             return
         bundle = _bundle(item)
@@ -189,6 +193,8 @@ class Plan:
     def export(self, table: Table | Protected) -> None:
         """Publish a table as CSV and spreadsheet only (too long to read as a page)."""
         threshold = self.config.suppression_threshold
+        if isinstance(table, Protected):
+            self._note_withheld(table)
 
         def bundle(profile: str) -> dict[str, Any]:
             shown = (
@@ -215,15 +221,22 @@ class Plan:
             for problem in plan_count_problems(path, shown, threshold, safe, blocks):
                 self.warn(problem)
         notes = [p for p in self.warnings if not about or _concerns(p, about)]
-        if "board" not in self.profiles or not notes:
+        withheld, self._withheld = self._withheld, []
+        if "board" not in self.profiles or not (notes or withheld):
             return
         items = "".join(f"<li>{html.escape(str(p))}</li>" for p in notes)
+        listed = f"<ul>{items}</ul>" if notes else ""
+        lines = [str(p) for p in notes]
+        if withheld:
+            intro, shares = self._withheld_lines(withheld)
+            rows = "".join(f"<li>{html.escape(line)}</li>" for line in shares)
+            listed += f"<p>{html.escape(intro)}</p><ul>{rows}</ul>"
+            lines += [intro, *shares]
         block = (
             f'<aside class="yjnb-data-notes" aria-labelledby="{self._notes_id}">'
-            f'<h3 id="{self._notes_id}">Data notes</h3>'
-            f"<ul>{items}</ul></aside>"
+            f'<h3 id="{self._notes_id}">Data notes</h3>{listed}</aside>'
         )
-        text = "Data notes:\n" + "\n".join(f"- {p}" for p in notes)
+        text = "Data notes:\n" + "\n".join(f"- {line}" for line in lines)
         self._emit(lambda _p: {"text/html": block, "text/plain": text}, profiles=("board",))
 
     def warn(self, problem: Problem) -> None:
@@ -240,6 +253,25 @@ class Plan:
         )
 
     # -- helpers ----------------------------------------------------------------------------
+    def _note_withheld(self, item: Protected) -> None:
+        """Record how much of a table of local counts the public version withholds."""
+        if "board" in self.profiles:
+            public = item.for_profile(PUBLIC, self.config.suppression_threshold)
+            table = public.data if isinstance(public, Chart) else public
+            self._withheld.append((table.caption, *withheld_cells(public)))
+
+    def _withheld_lines(self, withheld: list[tuple[str, int, int]]) -> tuple[str, list[str]]:
+        threshold = self.config.suppression_threshold
+        intro = (
+            f"Withheld in the public version ([c]: counts from 1 to {threshold}, plan.yaml "
+            "suppression_threshold, and the figures withheld with them), table by table:"
+        )
+        lines = [
+            f"{caption}: {n:,} of {figures:,} figures ({percent(n, figures) or 0}%)"
+            for caption, n, figures in withheld
+        ]
+        return intro, lines
+
     def _section(self, section_id: str) -> Section:
         try:
             return self.sections[section_id]

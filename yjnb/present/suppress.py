@@ -7,13 +7,15 @@ chooses which to hide:
 
 1. **primary**: every count from 1 to the threshold (plan.yaml ``suppression_threshold``);
 2. **secondary**: in every sum that has one hidden cell, one more (the smallest non-zero
-   cell shown, a total only if no part is left), so no hidden count is a subtraction away;
-3. **audit**: a hidden count can also be reached through a chain of sums (a quarter's
-   total, the year's total, the same category in another quarter...). For every hidden
-   cell, linear programming finds the least and greatest value it can take given all
-   that is shown. A cell fails if that range holds a single whole number (it can be
-   recovered), or if a small count can be shown to lie between 1 and the threshold.
-   Each failing cell gets another hidden cell beside it and the audit runs again.
+   cell shown, a total only if every other part is zero). Zeros are never hidden, so a
+   reader knows every hidden count is at least 1;
+3. **audit**: a hidden count can also be reached through a chain of sums and bounds (a
+   quarter's total, the year's total, the same category in another quarter, "of those"
+   measures...). For every hidden cell, integer programming finds the least and greatest
+   whole number it can take given all that is shown (:mod:`yjnb.stats.feasible`). A cell
+   narrowed to fewer than three values breaks the protection rule; the cheapest shown
+   cells that widen it are hidden too (:func:`_widening`) and the audit runs again. Counts
+   nothing can protect raise :class:`DisclosureError`: the public profile is refused.
 
 What is built from counts follows one rule, applied by the drawing functions: a
 percentage, change, rate or ratio is shown only if every count it is built from is shown.
@@ -33,7 +35,7 @@ import pandas as pd
 
 from yjnb.present.charts import Chart
 from yjnb.present.tables import Table
-from yjnb.stats.feasible import Bound, Sum, components, weak_cells
+from yjnb.stats.feasible import Bound, Sum, cell_range, components, is_protected, unprotected
 from yjnb.symbols import SUPPRESSED
 
 PUBLIC = "public"
@@ -46,6 +48,25 @@ def suppression_note(threshold: int) -> str:
         "counted; other counts are hidden with it where the small count could otherwise be worked "
         "out, and so are percentages, changes and rates built from a hidden count."
     )
+
+
+def withheld_cells(item: Table | Chart) -> tuple[int, int]:
+    """How many figures a table (or a chart's table) shows as withheld, and of how many.
+
+    Counted in the table as read (its formatted view), row headers left out: every cell
+    showing ``[c]``, out of every cell holding a figure or ``[c]``.
+    """
+    table = item.data if isinstance(item, Chart) else item
+    view = table.view.iloc[:, 1:] if table.row_header and len(table.view.columns) else table.view
+    cells = [str(c).strip() for c in view.to_numpy().ravel()]
+    figures = [c for c in cells if c not in ("", "—", "nan", "None")]
+    return sum(c == SUPPRESSED for c in figures), len(figures)
+
+
+def withheld_note(withheld: int, figures: int) -> str:
+    """The note saying how many of a table's figures are withheld."""
+    verb = "is" if withheld == 1 else "are"
+    return f"{withheld:,} of the {figures:,} figures in this table {verb} withheld ({SUPPRESSED})."
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,8 +150,13 @@ class CountsBuilder:
             self._sums.append((position, members))
 
     def add_at_most(self, key: tuple, bound: tuple) -> None:
-        """Record that the count at ``key`` is no more than the count at ``bound``."""
-        if key in self._position and bound in self._position:
+        """Record that the count at ``key`` is no more than the count at ``bound``.
+
+        As for sums, nothing is recorded unless both are present and the figures bear it out.
+        """
+        if key not in self._position or bound not in self._position:
+            return
+        if self._rows[self._position[key]][-1] <= self._rows[self._position[bound]][-1]:
             self._bounds.append((self._position[key], self._position[bound]))
 
     def build(self) -> Counts:
@@ -164,10 +190,13 @@ class Protected:
             self._drawn[key] = self.draw(self.counts.frame.assign(suppressed=hidden))
         item = self._drawn[key]
         if hidden.any():
-            note = suppression_note(threshold)
+            withheld, figures = withheld_cells(item)
+            notes = (suppression_note(threshold),)
+            if withheld:  # a count hidden only in another table drawn from these counts
+                notes += (withheld_note(withheld, figures),)
             if isinstance(item, Chart):
-                return replace(item, data=item.data.with_notes(note))
-            return item.with_notes(note)
+                return replace(item, data=item.data.with_notes(*notes))
+            return item.with_notes(*notes)
         return item
 
 
@@ -211,6 +240,10 @@ class Cells:
 # --- choosing cells to hide ------------------------------------------------------------------
 
 
+class DisclosureError(ValueError):
+    """Counts that no choice of cells to withhold protects: the public profile is refused."""
+
+
 def suppress(counts: Counts, threshold: int) -> np.ndarray:
     """Which counts to hide in the public profile (see the module notes)."""
     return counts.suppressed(threshold)
@@ -222,24 +255,32 @@ def _suppress(
 ) -> tuple[bool, ...]:
     # Cached by content: every table drawn from the same counts hides the same cells.
     v = np.asarray(values, dtype=float)
-    primary = (v >= 1) & (v <= threshold)
-    hidden = primary.copy()
-    while True:
-        _cover_sums(v, hidden, sums)
-        weak = weak_cells(v, hidden, primary, sums, bounds, threshold)
-        if not weak or not _widen(v, hidden, weak, sums, bounds):
-            return tuple(bool(h) for h in hidden)
+    hidden = (v >= 1) & (v <= threshold)
+    _cover_sums(v, hidden, sums)
+    while weak := unprotected(v, hidden, sums, bounds):
+        for cell in weak:
+            if cell != weak[0] and is_protected(*cell_range(v, hidden, sums, bounds, cell)):
+                continue  # a cell withheld for an earlier one protects this one too
+            _widening(v, hidden, cell, sums, bounds)
+    return tuple(bool(h) for h in hidden)
+
+
+def _shown_non_zero(v: np.ndarray, hidden: np.ndarray, candidates: Iterable[int]) -> list[int]:
+    """Candidates to withhold next, cheapest first: shown, non-zero, smallest count first."""
+    found = {int(c) for c in candidates if not hidden[c] and v[c] > 0}
+    return sorted(found, key=lambda c: (v[c], c))
 
 
 def _pick(v: np.ndarray, hidden: np.ndarray, candidates: Iterable[int]) -> int | None:
-    """The cell to hide next among ``candidates``: the smallest non-zero, else a zero."""
-    shown = [c for c in candidates if not hidden[c]]
-    if not shown:
-        return None
-    return min(shown, key=lambda c: (v[c] == 0, v[c], c))
+    """The cell to hide next among ``candidates``: the smallest non-zero one shown."""
+    shown = _shown_non_zero(v, hidden, candidates)
+    return shown[0] if shown else None
 
 
 def _cover_sums(v: np.ndarray, hidden: np.ndarray, sums: tuple[Sum, ...]) -> None:
+    # A total with one part withheld gives it away by subtraction: withhold a second (a
+    # total if every other part is zero; zeros are never withheld, so a reader knows
+    # every [c] is at least 1, and the audit assumes it).
     changed = True
     while changed:
         changed = False
@@ -247,23 +288,92 @@ def _cover_sums(v: np.ndarray, hidden: np.ndarray, sums: tuple[Sum, ...]) -> Non
             if hidden[total] + hidden[list(parts)].sum() != 1:
                 continue
             chosen = _pick(v, hidden, parts)
-            hidden[total if chosen is None else chosen] = True
-            changed = True
+            if chosen is None:
+                chosen = _pick(v, hidden, [total])
+            if chosen is not None:
+                hidden[chosen] = True
+                changed = True
 
 
-def _widen(
-    v: np.ndarray, hidden: np.ndarray, weak: list[int], sums: tuple[Sum, ...], bounds
-) -> bool:
-    """Hide one more cell beside each weak one; False if nothing is left to hide."""
-    added = False
-    for cell in weak:
-        parts = [p for t, ps in sums if cell == t or cell in ps for p in ps]
-        totals = [t for t, ps in sums if cell == t or cell in ps]
-        bounding = [b for c, b in bounds if c == cell] + [c for c, b in bounds if b == cell]
-        chosen = _pick(v, hidden, parts)
-        if chosen is None:
-            chosen = _pick(v, hidden, totals + bounding)
-        if chosen is not None:
-            hidden[chosen] = True
-            added = True
-    return added
+_TRIES = 10  # candidates tried for one unprotected count
+
+
+def _widening(v: np.ndarray, hidden: np.ndarray, cell: int, sums: tuple[Sum, ...], bounds) -> None:
+    """Withhold the cheapest set of counts that protects ``cell`` (or widens it the most).
+
+    Each candidate is a shown count sharing a sum or bound with ``cell`` (failing those,
+    with any count withheld in its group), withheld together with what it takes so that no
+    sum has a single count withheld (:func:`_cover_sums`). The cheapest is the one that
+    withholds fewest counts, then the smallest. Raises :class:`DisclosureError` when no
+    candidate widens the range of values ``cell`` can take.
+    """
+    near = _shown_non_zero(v, hidden, _neighbours({cell}, sums, bounds))
+    group = _group(hidden, cell, sums, bounds)
+    near += [c for c in _shown_non_zero(v, hidden, _neighbours(group, sums, bounds))
+             if c not in near]  # fmt: skip
+    # Tried one at a time, then, where one is not enough (a count bound by a row and a
+    # column), the cheapest of every relation of the count together, then of its group.
+    trials = [[c] for c in near[:_TRIES]]
+    trials += [_cheapest_each(v, hidden, cells, sums, bounds) for cells in ({cell}, group)]
+    closures = []
+    for chosen in trials:
+        if chosen:
+            trial = hidden.copy()
+            trial[chosen] = True
+            _cover_sums(v, trial, sums)
+            added = trial & ~hidden
+            closures.append(((int(added.sum()), float(v[added].sum())), trial))
+    # Cheapest first: the first that protects the count is the one to take.
+    closures.sort(key=lambda found: found[0])
+    low, high = cell_range(v, hidden, sums, bounds, cell)
+    best, best_key = None, None
+    for cost, trial in closures:
+        new_low, new_high = cell_range(v, trial, sums, bounds, cell)
+        if new_high - new_low <= high - low:
+            continue  # no wider: no help
+        key = (not is_protected(new_low, new_high), *cost)
+        if best_key is None or key < best_key:
+            best, best_key = trial, key
+        if not key[0]:
+            break
+    if best is None:
+        raise DisclosureError(
+            f"a withheld count of {int(v[cell])} can be worked out from the counts shown, "
+            "whichever other counts are withheld with it"
+        )
+    hidden[:] = best
+
+
+def _cheapest_each(v: np.ndarray, hidden: np.ndarray, cells: set[int], sums, bounds) -> list[int]:
+    """The cheapest shown count of every sum or bound holding one of ``cells``."""
+    chosen = []
+    for total, parts in sums:
+        if cells & {total, *parts}:
+            chosen.append(_pick(v, hidden, [*parts, total]))
+    for a, b in bounds:
+        if a in cells or b in cells:
+            chosen.append(_pick(v, hidden, [a, b]))
+    return sorted({c for c in chosen if c is not None})
+
+
+def _neighbours(cells: set[int], sums: tuple[Sum, ...], bounds) -> set[int]:
+    """Every count in a sum or bound with one of ``cells``."""
+    found: set[int] = set()
+    for total, parts in sums:
+        members = {total, *parts}
+        if members & cells:
+            found |= members
+    for a, b in bounds:
+        if a in cells or b in cells:
+            found |= {a, b}
+    return found
+
+
+def _group(hidden: np.ndarray, cell: int, sums: tuple[Sum, ...], bounds) -> set[int]:
+    """The withheld counts tied to ``cell`` through relations among withheld counts."""
+    group, frontier = {cell}, {cell}
+    while frontier:
+        reached = {c for c in _neighbours(frontier, sums, bounds) if hidden[c]} - group
+        group |= reached
+        frontier = reached
+    return group

@@ -42,7 +42,8 @@ def kpi_chart(plan: Plan, kpi: str) -> Protected:
     """The KPI's chart by quarter, with its figures as a table (``kpi_<kpi>_chart``)."""
     spec = kpi_spec(kpi)
     periods = kpi_periods(plan.local.kpis, plan.config.year)
-    counts = kpi_counts(plan.local.kpis, periods, only=kpi)
+    # Every KPI's counts: relations tie KPIs together, and each is suppressed as a whole.
+    counts = kpi_counts(plan.local.kpis, periods)
     draw = functools.partial(
         _draw,
         spec=spec,

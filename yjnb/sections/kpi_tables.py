@@ -55,7 +55,8 @@ def kpi_table(plan: Plan, kpi: str) -> Protected:
     """Every category of one KPI by quarter and for the year, with changes: ``kpi_<kpi>``."""
     spec = kpi_spec(kpi)
     periods = kpi_periods(plan.local.kpis, plan.config.year)
-    counts = kpi_counts(plan.local.kpis, periods, only=kpi)
+    # Every KPI's counts: relations tie KPIs together, and each is suppressed as a whole.
+    counts = kpi_counts(plan.local.kpis, periods)
     population = population_10_17(plan) if kpi == SERIOUS_VIOLENCE else None
     draw = functools.partial(
         _draw_kpi_table,

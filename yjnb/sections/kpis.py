@@ -21,7 +21,7 @@ import pandas as pd
 import yaml
 
 from yjnb.inputs.periods import parse_financial_year, parse_quarter, period_label
-from yjnb.inputs.schemas import COHORT_PARTS, EXCLUSIVE_MEASURES, MEASURE_BASES
+from yjnb.inputs.schemas import COHORT_PARTS, EXCLUSIVE_MEASURES, MEASURE_BASES, is_unknown
 from yjnb.paths import PACKAGE_DIR
 from yjnb.present.shown import (
     CHILDREN,
@@ -42,6 +42,13 @@ TOTAL = "Total"
 KEY = ("kpi", "period", "cohort", "measure", "category")
 RATE_PER = 10_000
 SERIOUS_VIOLENCE = "serious_violence"
+# (kpi, measure) whose totals count every child whose order ended in the quarter.
+SAME_CHILDREN = (
+    ("accommodation", "suitability"), ("ete", "suitability"), ("send", "sen_level"),
+    ("mental_health", "identified_need"), ("substance_misuse", "identified_need"),
+)  # fmt: skip
+# (kpi, measure) counting some of those children: its total, or each category if it has none.
+PART_OF_CHILDREN = (("oocd", "outcome"), ("wider_services", "open_to"))
 
 
 @dataclass(frozen=True)
@@ -225,8 +232,12 @@ def _groups(rows: list[tuple], by: tuple[int, ...]) -> dict[tuple, list[tuple]]:
 
 
 def _add_known_relations(builder: CountsBuilder) -> None:
-    # What a reader knows beyond the tables' own sums: a measure counts the children of
-    # its base ("of those with a need, how many were referred"), and the ete cohorts add up.
+    # What a reader knows beyond the tables' own sums (docs/kpis.md): a measure counts the
+    # children of its base ("of those with a need, how many were referred"), the ete
+    # cohorts add up, a formal plan is counted for children with identified SEND only, and
+    # every KPI of children counts the same children (those whose order ended in the
+    # quarter), of whom out-of-court disposals and each wider service are a part. Each is
+    # recorded only where the figures bear it out.
     keys = list(builder.keys())
     for kpi, period, cohort, measure, category in keys:
         if category == TOTAL and (kpi, measure) in MEASURE_BASES:
@@ -237,6 +248,30 @@ def _add_known_relations(builder: CountsBuilder) -> None:
         if kpi == "ete" and cohort == whole:
             key = (kpi, period, whole, measure, category)
             builder.add_sum(key, [(kpi, period, p, measure, category) for p in parts])
+    periods = dict.fromkeys(k[1] for k in keys)
+    for period in periods:
+        _add_same_children(builder, keys, period)
+
+
+def _add_same_children(builder: CountsBuilder, keys: list[tuple], period: str) -> None:
+    send = [k for k in keys if k[:4] == ("send", period, "all", "sen_level")]
+    needs = [k for k in send if k[4] != TOTAL and not _no_need(k[4])]
+    builder.add_sum(("send", period, "all", "formal_plan", TOTAL), needs)
+    counted = [(kpi, period, "all", measure, TOTAL) for kpi, measure in SAME_CHILDREN]
+    present = [k for k in counted if k in builder]
+    for i, one in enumerate(present):
+        for other in present[i + 1 :]:
+            builder.add_sum(one, [other])
+    for key in keys:
+        part = (key[0], key[3]) in PART_OF_CHILDREN
+        if part and key[1] == period and (key[4] == TOTAL) == has_total(key[0], key[3]):
+            for children in present:
+                builder.add_at_most(key, children)
+
+
+def _no_need(category: str) -> bool:
+    """A special educational needs category that is no need, or not known."""
+    return is_unknown(category) or category.strip().casefold().startswith("no ")
 
 
 def kpi_spec(kpi: str) -> KpiSpec:
