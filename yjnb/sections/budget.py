@@ -222,7 +222,7 @@ def budget_chart(plan: Plan) -> Chart | Table:
     # Largest contribution at the top; where there are two years, this year's bar above.
     agencies = list(current.index[::-1])
     bars(axes, data=pd.DataFrame(records), x="total", y="agency", order=agencies, hue="year",
-         hue_order=list(hues)[::-1], palette=hues, orient="y", width=0.8)  # fmt: skip
+         hue_order=list(hues)[::-1], palette=hues, dodge=True, orient="y", width=0.8)  # fmt: skip
     for container, label in zip(axes.containers, list(hues)[::-1], strict=True):
         container.set_label(label)
         values = totals[label].reindex(agencies).fillna(0)

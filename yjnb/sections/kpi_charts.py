@@ -128,7 +128,7 @@ def _draw(
     hues = {str(i): colours[i % len(colours)] for i in range(len(series))}
     if series:
         bars(axes, data=drawn, x="quarter", y="value", order=periods.quarters, hue="series",
-             hue_order=list(hues), palette=hues, width=0.8, gap=0.08)  # fmt: skip
+             hue_order=list(hues), palette=hues, dodge=True, width=0.8, gap=0.08)  # fmt: skip
     size = 8 if len(series) < 4 else 6.5
     for container, (key, points) in zip(axes.containers, series.items(), strict=True):
         container.set_label(key[0])
