@@ -98,15 +98,17 @@ def lines_by_hue(
 
     Levels are drawn in the order of ``palette`` (level -> colour), later ones on top, with
     markers edged as matplotlib edges them; each line is labelled with its level for the
-    chart's own legend, or left out of it (``labelled=False``). Every level must have data.
+    chart's own legend (every level must then have data), or left out of it
+    (``labelled=False``: a level may then be drawn as several lines, one per ``units``).
     Figures are drawn as given: seaborn draws no interval of its own.
     """
     before = len(axes.lines)
     _draw(plot, axes, hue=hue, hue_order=list(palette), palette=palette, errorbar=None,
           **PLAIN_MARKERS | kws)  # fmt: skip
     drawn = axes.lines[before:]
-    for line, level in zip(drawn, palette, strict=True):
-        line.set_label(level if labelled else f"_{level}")
+    if labelled:
+        for line, level in zip(drawn, palette, strict=True):
+            line.set_label(level)
     return drawn
 
 

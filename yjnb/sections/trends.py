@@ -86,13 +86,14 @@ def trend_chart(comparison: Comparison, indicator: str) -> Chart | Table | None:
     drawn = [(code, role) for code, role in _drawing_order(comparison)
              if (rows["area_code"] == code).any()]  # fmt: skip
     names = dict(zip(rows["area_code"], rows["area_name"], strict=False))
-    line = {"x": "x", "y": "value", "estimator": None}  # each figure drawn as published
+    # Each figure drawn as published, in period order (as the rows come).
+    line = {"x": "x", "y": "value", "estimator": None, "sort": False}
     context = [code for code, role in drawn if role in CONTEXT_ROLES]
-    if context:
-        mine = drawing[drawing["area_code"].isin(context)]
-        grey = dict.fromkeys(context, other)
-        lines_by_hue(axes, sns.lineplot, "area_code", grey, labelled=False, data=mine,
-                     linewidth=1.2, marker="o", markersize=3, zorder=2, **line)  # fmt: skip
+    if context:  # one grey series, a line for each area
+        mine = drawing[drawing["area_code"].isin(context)].assign(series="context")
+        lines_by_hue(axes, sns.lineplot, "series", {"context": other}, labelled=False,
+                     data=mine, units="area_code", linewidth=1.2, marker="o", markersize=3,
+                     zorder=2, **line)  # fmt: skip
     groups = {code: f"{ROLE_LABELS[role]}: {names[code]}" for code, role in drawn
               if role not in CONTEXT_ROLES and role != "authority"}  # fmt: skip
     if groups:
