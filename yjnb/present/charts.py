@@ -6,9 +6,11 @@ the chart sharp at any zoom, and its text stays text (drawn in the reader's own 
 font if it lacks DejaVu Sans, the font the layout was measured in): it renders in about
 two thirds of the time a PNG takes, and weighs less.
 
-Charts are drawn through seaborn (lines by ``lineplot``, points by ``pointplot``, bars by
-``barplot``), each series' colour given by an Analysis Function palette; yjnb adds what seaborn
-does not (given intervals, labels on bars and line ends, its own legend), in matplotlib.
+The statistical charts, whose series seaborn maps to colours, are drawn through it (lines by
+``lineplot``, points by ``pointplot``, grouped bars by ``barplot``), the colours given by an
+Analysis Function palette; yjnb adds what seaborn does not (given intervals, labels on bars
+and line ends, its own legend), in matplotlib. Bars of one colour and no grouping (board
+attendance, survey answers) are drawn by matplotlib alone: seaborn would add only its cost.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display: charts are rendered to files only
 
 import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from afcharts.af_colours import get_af_colours  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
@@ -128,8 +131,23 @@ def _draw(plot: Callable[..., Any], axes: plt.Axes, **kws: Any) -> None:
     """
     labels = {"xlabel": axes.get_xlabel(), "ylabel": axes.get_ylabel()}
     axes.set(**{name: label or "-" for name, label in labels.items()})
-    plot(ax=axes, legend=False, **kws)
+    plot(ax=axes, legend=False, **_as_categories(kws))
     axes.set(**labels)
+
+
+def _as_categories(kws: dict[str, Any]) -> dict[str, Any]:
+    """Text variables as pandas categoricals, which seaborn takes as categories at once.
+
+    Given plain text, seaborn tests every value to decide whether the variable is numeric.
+    """
+    data = kws.get("data")
+    for name in ("x", "y", "hue", "style", "units"):
+        value = kws.get(name)
+        if isinstance(value, str) and data is not None and data[value].dtype == object:
+            data = data.assign(**{value: data[value].astype("category")})
+        elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+            kws = kws | {name: pd.Categorical(value, categories=list(dict.fromkeys(value)))}
+    return kws if data is None else kws | {"data": data}
 
 
 def render(figure: plt.Figure, chart_id: str, title: str, alt: str, data: Table) -> Chart:

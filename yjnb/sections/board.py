@@ -11,12 +11,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from yjnb.errors import in_words
 from yjnb.inputs.periods import period_label
 from yjnb.inputs.schemas import BOARD_STATUSES
-from yjnb.present.charts import Chart, bars, new_figure, palette, render
+from yjnb.present.charts import Chart, new_figure, palette, render
 from yjnb.present.shown import percent, percent_text, with_percent
 from yjnb.present.suppress import Cells, CountsBuilder
 from yjnb.present.tables import Table
@@ -191,13 +192,11 @@ def board_chart(plan: Plan) -> Chart:
     shown = [percent(a, n) or Decimal("0.0") for a, n in shares]  # as tables show them
     values = [float(share) for share in shown]
     fig, axes = new_figure(8, max(2.5, 0.45 * len(partners) + 1))
-    # Partners top to bottom in the order of the return, each labelled as the table shows it.
-    if partners:
-        bars(axes, x=values, y=partners, order=partners, orient="y",
-             color=palette("categorical")[0])  # fmt: skip
-    for y, share, (a, n) in zip(range(len(partners)), shown, shares, strict=True):
+    positions = np.arange(len(partners))[::-1]
+    axes.barh(positions, values, color=palette("categorical")[0])
+    for y, share, (a, n) in zip(positions, shown, shares, strict=True):
         axes.text(float(share) + 1, y, f"{share}% ({a} of {n})", va="center", fontsize=9)
-    axes.tick_params(axis="y", labelsize=9)
+    axes.set_yticks(positions, partners, fontsize=9)
     axes.set_xlim(0, 135)
     axes.set_xticks(range(0, 101, 20))
     axes.set_xlabel("Meetings attended in person or by deputy (%)")

@@ -11,10 +11,11 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from yjnb.inputs.periods import period_label
-from yjnb.present.charts import Chart, bars, blank_figure, palette, render
+from yjnb.present.charts import Chart, blank_figure, palette, render
 from yjnb.present.shown import percent, percent_text, with_percent
 from yjnb.present.suppress import SUPPRESSED, Cells, CountsBuilder, Protected
 from yjnb.present.tables import Table
@@ -64,16 +65,18 @@ def _draw_survey(
         axes = fig.add_subplot(grid[i])
         responses = list(mine.loc[mine["question"] == question, "response"])
         total_key = (survey, question, TOTAL)
-        shown_parts, widths = [], []
-        for y, response in enumerate(responses):
+        shown_parts = []
+        positions = np.arange(len(responses))[::-1]
+        for y, response in zip(positions, responses, strict=True):
             key = (survey, question, response)
             count = cells.value(key)
             hidden = cells.hidden(key) or cells.hidden(total_key)
             share = percent(count, cells.value(total_key))
             text = with_percent(cells.text(key), percent_text(share, hidden))
-            width = float(share) if share is not None and not hidden else 0  # hidden: no bar
-            widths.append(width)
-            axes.text(width + 1, y, text, va="center", fontsize=8)
+            if share is not None and not hidden:
+                axes.barh(y, float(share), color=colour)
+            axes.text((float(share) if share is not None and not hidden else 0) + 1, y, text,
+                      va="center", fontsize=8)  # fmt: skip
             shown_parts.append(f"{response} {'not shown (small numbers)' if hidden else text}")
             records.append(
                 {
@@ -86,9 +89,7 @@ def _draw_survey(
                 }
             )
             view.append({"Question": question, "Answer": response, "People (share)": text})
-        # Answers top to bottom in the order of the survey.
-        bars(axes, x=widths, y=responses, order=responses, orient="y", color=colour)
-        axes.tick_params(axis="y", labelsize=8)
+        axes.set_yticks(positions, responses, fontsize=8)
         axes.set_xlim(0, 125)
         axes.set_xticks(range(0, 101, 25) if i == len(questions) - 1 else [])
         axes.spines[["top", "right"]].set_visible(False)
