@@ -2,9 +2,11 @@
 
 import nbformat
 import pytest
+from bs4 import BeautifulSoup
+from nbconvert import HTMLExporter
 
 from yjnb.inputs.config import Section
-from yjnb.publish.outputs import Executed, render_page
+from yjnb.publish.outputs import Executed, PageExporter, render_page
 
 
 def output(html: str, **yjnb) -> nbformat.NotebookNode:
@@ -48,3 +50,29 @@ def test_outputs_are_published_as_written():
 def test_an_image_without_a_text_alternative_is_an_error(image):
     with pytest.raises(ValueError, match="no text alternative"):
         page_of(f"<p>{image}</p>")
+
+
+def _resources() -> dict:
+    page = {"title": "Appendix", "authority": "Example YJS", "profile": "public"}
+    page |= {"profile_note": "Note.", "profile_label": "Public version", "downloads": []}
+    return {"yjnb": page | {"sections": [{"id": "a", "title": "A"}], "footer": ["Footer."]}}
+
+
+def test_the_pinned_nbconvert_html_exporter_adds_only_its_re_parse_to_a_page():
+    # PageExporter calls TemplateExporter's public from_notebook_node and so skips what
+    # HTMLExporter's adds: the re-parse, and a format choice that knows widgets. If the pinned
+    # nbconvert's HTMLExporter did anything more to a page, the two would differ here.
+    svg = '<img src="data:image/svg+xml;base64,AAAA" alt="Line chart: rates fell.">'
+    data = [
+        {"text/html": f"<figure>{svg}<p>A &amp; B<br></p></figure>", "text/plain": "plain"},
+        {"text/plain": "Only text <here>."},
+        {"text/markdown": "*md*", "text/html": "<p>html wins</p>", "image/png": "AAAA"},
+    ]
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata = {"language_info": {"name": "python"}}
+    outputs = [nbformat.v4.new_output("display_data", data=d) for d in data]
+    notebook.cells = [nbformat.v4.new_code_cell("plan.show(x)", outputs=outputs)]
+    ours, _ = PageExporter().from_notebook_node(notebook, resources=_resources())
+    theirs, _ = HTMLExporter.from_notebook_node(PageExporter(), notebook, resources=_resources())
+    assert "html wins" in ours and "Only text &lt;here&gt;." in ours and "plain" not in ours
+    assert str(BeautifulSoup(ours, features="html.parser")) == theirs

@@ -78,7 +78,7 @@ def build_inputs(
     Hidden files and folders (such as JupyterLab's checkpoints) are not inputs, nor is an
     output folder kept inside the params folder.
     """
-    from yjnb.inputs.schemas import LOCAL_FILES  # pandera, loaded only when a build needs it
+    from yjnb.inputs.schemas import LOCAL_FILES  # pandas, loaded only when a build needs it
 
     params = workspace.params_dir / slug
     found = {

@@ -4,15 +4,14 @@ The vocabularies (KPIs and their measures, cohorts, headline categories, board s
 area types, the measures of counts.csv) are defined here once and imported everywhere.
 
 Each file is described by a :class:`FileSpec`: its columns, what each must hold in plain
-English, and cell-by-cell rules. :func:`check_cells` runs those rules through pandera on
-the file's cells *as written* (every cell a string) and turns pandera's failure cases into
-:class:`~yjnb.errors.Problem` objects. Rules that need more than one cell (a measure must
+English, and cell-by-cell rules. :func:`check_cells` runs those rules on the file's cells
+*as written* (every cell a string), each failing cell a :class:`~yjnb.errors.Problem`
+naming the file, row and column. Rules that need more than one cell (a measure must
 belong to its KPI, duplicate rows, totals) live in :mod:`yjnb.inputs.load`.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -433,42 +432,25 @@ LOCAL_FILES: dict[str, FileSpec] = {
     "audits": AUDITS,
 }
 
-# --- running the rules through pandera --------------------------------------------------------
+# --- running the rules -------------------------------------------------------------------------
 
 
-def _on_non_blank(test: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
-    def check(cells: pd.Series) -> pd.Series:
-        passed = pd.Series(True, index=cells.index)
-        given = cells.notna()
-        if given.any():
-            passed[given] = test(cells[given]).fillna(False).astype(bool).to_numpy()
-        return passed
-
-    return check
-
-
-@functools.cache
-def _pandera_schema(spec: FileSpec):
-    # pandera is imported here, not at the top, so that importing the vocabularies above
-    # stays as cheap as importing pandas.
-    import pandera.pandas as pa
-
-    columns = {
-        col.name: pa.Column(
-            checks=[
-                pa.Check(_on_non_blank(rule.test), error=f"{col.name}#{i}")
-                for i, rule in enumerate(col.rules)
-            ],
-            nullable=not col.required,
-            required=False,  # missing columns are reported by the reader, in plain words
-        )
-        for col in spec.columns
-    }
-    return pa.DataFrameSchema(columns, strict=False, coerce=False)
+def _failing(cells: pd.Series, rule: Rule) -> pd.Series:
+    """The non-blank cells that break ``rule`` (a rule that cannot decide is broken)."""
+    given = cells.dropna()
+    if given.empty:
+        return given
+    passed = rule.test(given).fillna(False).astype(bool).to_numpy()
+    return given[~passed]
 
 
 def check_cells(cells: pd.DataFrame, spec: FileSpec, shown: str) -> list[Problem]:
     """Every cell of ``cells`` that breaks its column's rules, as problems.
+
+    A blank cell where a value is needed is one problem; a non-blank cell is tested by each
+    of its column's rules in turn, and each rule it breaks is one problem, quoting the cell
+    unless the column is private. Columns the file lacks are left to the reader, which
+    reports them in plain words.
 
     Parameters
     ----------
@@ -483,35 +465,30 @@ def check_cells(cells: pd.DataFrame, spec: FileSpec, shown: str) -> list[Problem
     Returns
     -------
     list of Problem
-        One per failing cell and rule, in row order.
+        One per failing cell and rule, in row order, then column order.
     """
-    import pandera.pandas as pa
-
-    try:
-        _pandera_schema(spec).validate(cells, lazy=True)
-    except pa.errors.SchemaErrors as err:
-        failures = err.failure_cases
-    else:
-        return []
     problems = []
-    for failure in failures.itertuples(index=False):
-        row = None if pd.isna(failure.index) else int(failure.index)
-        name, _, number = str(failure.check).rpartition("#")
-        if failure.column not in spec.column_names:  # not one of ours: say what pandera said
-            problems.append(Problem(shown, f"failed the check {failure.check}", row))
+    for col in spec.columns:
+        if col.name not in cells.columns:
             continue
-        col = spec.column(failure.column)
-        if failure.check == "not_nullable":
-            problems.append(Problem(shown, "is blank", row, col.name, "", col.expected))
-            continue
-        if name != col.name or not number.isdigit():
-            problems.append(Problem(shown, f"failed the check {failure.check}", row, col.name))
-            continue
-        rule = col.rules[int(number)]
-        value = None if col.private else str(failure.failure_case)
-        message = rule.message + (" (value withheld)" if col.private else "")
-        problems.append(
-            Problem(shown, message, row, col.name, value, rule.expected, rule.severity)
-        )
-    order = {name: i for i, name in enumerate(spec.column_names)}
-    return sorted(problems, key=lambda p: (p.row or 0, order.get(p.column, -1)))
+        values = cells[col.name]
+        if col.required:
+            problems += [
+                Problem(shown, "is blank", int(row), col.name, "", col.expected)
+                for row in values.index[values.isna()]
+            ]
+        for rule in col.rules:
+            message = rule.message + (" (value withheld)" if col.private else "")
+            problems += [
+                Problem(
+                    shown,
+                    message,
+                    int(row),
+                    col.name,
+                    None if col.private else str(value),
+                    rule.expected,
+                    rule.severity,
+                )
+                for row, value in _failing(values, rule).items()
+            ]
+    return sorted(problems, key=lambda p: p.row)

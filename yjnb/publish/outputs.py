@@ -18,7 +18,6 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from nbconvert import HTMLExporter
 from nbconvert.exporters import TemplateExporter
-from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
 from yjnb.errors import in_words
 from yjnb.inputs.config import PROFILES, PlanConfig, Section
@@ -103,14 +102,14 @@ class PageExporter(HTMLExporter):
     def from_notebook_node(  # type: ignore[override]
         self, nb: nbformat.NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
     ) -> tuple[str, dict[str, Any]]:
-        """The page, as HTMLExporter makes it without its final re-parse."""
-        resources = self._init_resources(resources)
-        self.register_filter(
-            "filter_data_type",
-            WidgetsDataTypeFilter(
-                notebook_metadata=self._nb_metadata, parent=self, resources=resources
-            ),
-        )
+        """The page, as HTMLExporter makes it without its final re-parse.
+
+        TemplateExporter's public method renders the template with this exporter's
+        resources and filters; HTMLExporter's own adds only the re-parse and the widget-aware
+        choice of each output's format, which pages without widgets do not need (nbconvert's
+        plain choice, by the same priority, is used). tests/publishing/test_render_page.py
+        checks both against the pinned nbconvert.
+        """
         page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
         missing = _IMAGE_WITHOUT_ALT.search(page)
         if missing:

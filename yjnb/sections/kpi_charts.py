@@ -11,11 +11,10 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
-from yjnb.present.charts import Chart, new_figure, palette, render
+from yjnb.present.charts import Chart, bars, new_figure, palette, render
 from yjnb.present.suppress import SUPPRESSED, Cells, Protected
 from yjnb.present.tables import Table
 from yjnb.sections.kpi_tables import SOURCE
@@ -119,19 +118,25 @@ def _draw(
         return table.with_notes(NOT_DRAWN)
     fig, axes = new_figure(8, 4.5)
     colours = palette("categorical")
-    width = 0.8 / max(len(series), 1)
-    x = np.arange(len(periods.quarters))
     top = max([v for points in series.values() for _, v, _ in points if v is not None] + [1])
     ceiling = 100 if percent_kind else top
-    for i, (key, points) in enumerate(series.items()):
-        offsets = x - 0.4 + width * (i + 0.5)
-        heights = [0 if v is None else v for _, v, _ in points]
-        axes.bar(offsets, heights, width * 0.92, label=key[0], color=colours[i % len(colours)])
-        for position, (_, value, text) in zip(offsets, points, strict=True):
+    # One bar a quarter for each series, side by side; an undrawn figure is a bar of nothing.
+    drawn = pd.DataFrame(
+        [(str(i), q, 0 if v is None else v) for i, points in enumerate(series.values())
+         for q, v, _ in points],
+        columns=["series", "quarter", "value"],
+    )  # fmt: skip
+    hues = {str(i): colours[i % len(colours)] for i in range(len(series))}
+    if series:
+        bars(axes, data=drawn, x="quarter", y="value", order=periods.quarters, hue="series",
+             hue_order=list(hues), palette=hues, dodge=True, width=0.8, gap=0.08)  # fmt: skip
+    size = 8 if len(series) < 4 else 6.5
+    for container, (key, points) in zip(axes.containers, series.items(), strict=True):
+        container.set_label(key[0])
+        for bar, (_, value, text) in zip(container, points, strict=True):
             # Labelled as the table shows the figure (62.5%), never re-rounded.
-            axes.text(position, (value or 0) + ceiling * 0.01, text, ha="center", va="bottom",
-                      fontsize=8 if len(series) < 4 else 6.5)  # fmt: skip
-    axes.set_xticks(x, periods.quarters)
+            axes.text(bar.get_x() + bar.get_width() / 2, (value or 0) + ceiling * 0.01, text,
+                      ha="center", va="bottom", fontsize=size)  # fmt: skip
     axes.set_ylim(0, ceiling * 1.12)
     axes.set_ylabel("Percentage of children" if percent_kind else "Number counted")
     if not percent_kind:

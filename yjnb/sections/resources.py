@@ -18,7 +18,7 @@ import pandas as pd
 from yjnb.errors import Problem
 from yjnb.inputs.load import LocalData
 from yjnb.inputs.schemas import BUDGET_MONEY_COLUMNS, BUDGET_TOLERANCE
-from yjnb.present.charts import Chart, new_figure, palette, render
+from yjnb.present.charts import Chart, bars, new_figure, palette, render
 from yjnb.present.tables import Table
 from yjnb.sections.common import content_table, not_recorded, percent, plan_problem
 
@@ -216,15 +216,17 @@ def budget_chart(plan: Plan) -> Chart | Table:
     axes.grid(axis="y", visible=False)
     axes.grid(axis="x", color="#d9d9d9", linewidth=0.8)
     colours = palette("duo") if previous else palette("focus")[:1]
-    height = 0.8 / len(totals)
-    records = []
-    for k, ((label, values), colour) in enumerate(zip(totals.items(), colours, strict=False)):
-        values = values.reindex(current.index).fillna(0)
-        offsets = [p + (k - (len(totals) - 1) / 2) * height for p in range(len(current))]
-        bars = axes.barh(offsets, values, height=height, color=colour, label=label)
-        axes.bar_label(bars, labels=[money(v) for v in values], padding=3, fontsize=8)
-        records += [{"year": label, "agency": a, "total": v} for a, v in values.items()]
-    axes.set_yticks(range(len(current)), list(current.index))
+    hues = dict(zip(totals, colours, strict=False))
+    records = [{"year": label, "agency": a, "total": v} for label, values in totals.items()
+               for a, v in values.reindex(current.index).fillna(0).items()]  # fmt: skip
+    # Largest contribution at the top; where there are two years, this year's bar above.
+    agencies = list(current.index[::-1])
+    bars(axes, data=pd.DataFrame(records), x="total", y="agency", order=agencies, hue="year",
+         hue_order=list(hues)[::-1], palette=hues, dodge=True, orient="y", width=0.8)  # fmt: skip
+    for container, label in zip(axes.containers, list(hues)[::-1], strict=True):
+        container.set_label(label)
+        values = totals[label].reindex(agencies).fillna(0)
+        axes.bar_label(container, labels=[money(v) for v in values], padding=3, fontsize=8)
     axes.set_xlabel("Contribution (£)")
     axes.xaxis.set_major_formatter(lambda value, _: f"£{value / 1000:,.0f}k")
     axes.set_xlim(0, current.max() * 1.3)

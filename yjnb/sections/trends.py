@@ -13,10 +13,12 @@ drawn: a sentence states the figures instead, and its data table is still publis
 
 from __future__ import annotations
 
+import matplotlib as mpl
 import pandas as pd
+import seaborn as sns
 
 from yjnb.inputs.periods import period_label
-from yjnb.present.charts import Chart, new_figure, palette, render
+from yjnb.present.charts import Chart, lines_by_hue, new_figure, palette, render
 from yjnb.present.tables import Table
 from yjnb.sections.comparisons import (
     CLASS_WORDS,
@@ -80,50 +82,40 @@ def trend_chart(comparison: Comparison, indicator: str) -> Chart | Table | None:
     position = dict(zip(periods["period_end"], range(len(labels)), strict=True))
     focus, other = palette("focus")
     figure, axes = new_figure()
-    ends = []
-    for code, role in _drawing_order(comparison):
-        series = rows[rows["area_code"] == code]
-        if series.empty:
-            continue
-        x = series["period_end"].map(position).tolist()
-        y = series["value"].tolist()
-        if role == "authority":
-            axes.plot(
-                x,
-                y,
-                color=focus,
-                linewidth=3,
-                marker="o",
-                markersize=8,
-                zorder=5,
-                label=comparison.authority_name,
-            )
-            if series["ci_lower"].notna().any():
-                axes.fill_between(
-                    x,
-                    series["ci_lower"],
-                    series["ci_upper"],
-                    color=focus,
-                    alpha=0.15,
-                    linewidth=0,
-                    label="95% confidence interval",
-                )
-        elif role in CONTEXT_ROLES:
-            axes.plot(x, y, color=other, linewidth=1.2, marker="o", markersize=3, zorder=2)
-        else:
-            axes.plot(
-                x,
-                y,
-                color=DARK_GREY,
-                linewidth=2,
-                linestyle=LINE_STYLES[role],
-                marker="s",
-                markersize=4,
-                zorder=4,
-                label=f"{ROLE_LABELS[role]}: {series['area_name'].iloc[0]}",
-            )
-        if role not in CONTEXT_ROLES:
-            ends.append((x[-1], y[-1], series["area_name"].iloc[0], role))
+    drawing = rows.assign(x=rows["period_end"].map(position))
+    drawn = [(code, role) for code, role in _drawing_order(comparison)
+             if (rows["area_code"] == code).any()]  # fmt: skip
+    names = dict(zip(rows["area_code"], rows["area_name"], strict=False))
+    # Each figure drawn as published, in period order (as the rows come).
+    line = {"x": "x", "y": "value", "estimator": None, "sort": False}
+    context = [code for code, role in drawn if role in CONTEXT_ROLES]
+    if context:  # one grey series, a line for each area
+        mine = drawing[drawing["area_code"].isin(context)].assign(series="context")
+        lines_by_hue(axes, sns.lineplot, "series", {"context": other}, labelled=False,
+                     data=mine, units="area_code", linewidth=1.2, marker="o", markersize=3,
+                     zorder=2, **line)  # fmt: skip
+    groups = {code: f"{ROLE_LABELS[role]}: {names[code]}" for code, role in drawn
+              if role not in CONTEXT_ROLES and role != "authority"}  # fmt: skip
+    if groups:
+        styles = {groups[code]: LINE_STYLES[role] for code, role in drawn if code in groups}
+        mine = drawing.assign(group=drawing["area_code"].map(groups)).dropna(subset="group")
+        dashes = {group: _dashes(style) for group, style in styles.items()}
+        lines_by_hue(axes, sns.lineplot, "group", dict.fromkeys(styles, DARK_GREY), data=mine,
+                     style="group", style_order=list(styles), dashes=dashes,
+                     markers=dict.fromkeys(styles, "s"), linewidth=2, markersize=4, zorder=4,
+                     **line)  # fmt: skip
+    own = drawing[drawing["area_code"] == comparison.authority_code]
+    if not own.empty:
+        name = comparison.authority_name
+        lines_by_hue(axes, sns.lineplot, "area_name", {name: focus},
+                     data=own.assign(area_name=name), linewidth=3, marker="o", markersize=8,
+                     zorder=5, **line)  # fmt: skip
+        if own["ci_lower"].notna().any():
+            axes.fill_between(own["x"], own["ci_lower"], own["ci_upper"], color=focus, alpha=0.15,
+                              linewidth=0, label="95% confidence interval")  # fmt: skip
+    ends = [(last.x, last.value, last.area_name, role) for code, role in drawn
+            if role not in CONTEXT_ROLES
+            for last in drawing[drawing["area_code"] == code].tail(1).itertuples()]  # fmt: skip
     if rows["role"].isin(CONTEXT_ROLES).any():
         axes.plot(
             [],
@@ -184,29 +176,30 @@ def comparison_chart(comparison: Comparison, indicator: str) -> Chart | Table | 
         f"{name} ({ROLE_LABELS[role].lower()})"
         for name, role in zip(data["area_name"], data["role"], strict=True)
     ]
-    seen = set()
+    own = data["area_code"].eq(comparison.authority_code).to_numpy()
+    compared = data["authority_compared"]
+    verdicts = ["own" if mine else (verdict or "not assessed")
+                for mine, verdict in zip(own, compared, strict=True)]  # fmt: skip
     for y, row in enumerate(data.itertuples(index=False)):
-        own = row.area_code == comparison.authority_code
-        verdict = row.authority_compared or "not assessed"
-        colour = focus if own else DARK_GREY
         if pd.notna(row.ci_lower):
             spread = [[row.value - row.ci_lower], [row.ci_upper - row.value]]
+            colour = focus if own[y] else DARK_GREY
             axes.errorbar(row.value, y, xerr=spread, color=colour, linewidth=1, capsize=3)
-        label = comparison.authority_name if own else CLASS_WORDS[verdict]
-        marker = "o" if own else MARKERS[verdict]
-        hollow = verdict in HOLLOW and not own
-        axes.plot(
-            row.value,
-            y,
-            linestyle="none",
-            marker=marker,
-            markersize=11 if own else 8,
-            color=focus if own else DARK_GREY,
-            markerfacecolor="white" if hollow else None,
-            label=None if label in seen else label,
-            zorder=5,
-        )
-        seen.add(label)
+    # Markers of one class (or the authority) are one series, drawn as the ranking meets them.
+    levels = [comparison.authority_name if v == "own" else CLASS_WORDS[v] for v in verdicts]
+    points = pd.DataFrame({"value": data["value"].to_numpy(), "y": range(len(data)),
+                           "level": levels})  # fmt: skip
+    kinds = dict(zip(levels, verdicts, strict=True))
+    colours = {level: focus if kind == "own" else DARK_GREY for level, kind in kinds.items()}
+    markers = [MARKERS.get(kind, "o") for kind in kinds.values()]
+    marks = lines_by_hue(axes, sns.pointplot, "level", colours, data=points, x="value", y="y",
+                         orient="y", native_scale=True, markers=markers, linestyles="none",
+                         markersize=8, zorder=5)  # fmt: skip
+    for mark, kind in zip(marks, kinds.values(), strict=True):
+        if kind == "own":
+            mark.set_markersize(11)
+        elif kind in HOLLOW:
+            mark.set_markerfacecolor("white")
     axes.set_yticks(range(len(data)), names)
     for tick, code in zip(axes.get_yticklabels(), data["area_code"], strict=True):
         if code == comparison.authority_code:
@@ -245,6 +238,12 @@ def _drawing_order(comparison: Comparison) -> list[tuple[str, str]]:
     """Grey context first, then pcc, region, nation, the authority last (on top)."""
     rank = {"chosen": 0, "neighbour": 0, "pcc": 1, "region": 2, "nation": 3, "authority": 4}
     return sorted(comparison.roles.items(), key=lambda item: rank[item[1]])
+
+
+def _dashes(style: str) -> tuple[float, ...]:
+    """A matplotlib line style ('--', ':', '-.') as the dash pattern seaborn takes."""
+    name = {"--": "dashed", ":": "dotted", "-.": "dashdot"}[style]
+    return tuple(mpl.rcParams[f"lines.{name}_pattern"])
 
 
 def _label(start: str, end: str) -> str:
