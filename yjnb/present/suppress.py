@@ -51,16 +51,20 @@ def suppression_note(threshold: int) -> str:
 
 
 def withheld_cells(item: Table | Chart) -> tuple[int, int]:
-    """How many figures a table (or a chart's table) shows as withheld, and of how many.
+    """How many cells of figures a table (or a chart's table) shows withheld, and of how many.
 
-    Counted in the table as read (its formatted view), row headers left out: every cell
-    showing ``[c]``, out of every cell holding a figure or ``[c]``.
+    Counted in the table as the page shows it (its parts, if it has them, else its view), row
+    headers left out: every cell showing ``[c]`` (alone, or as "[c] ([c])"), out of every
+    cell holding a figure or ``[c]``.
     """
     table = item.data if isinstance(item, Chart) else item
-    view = table.view.iloc[:, 1:] if table.row_header and len(table.view.columns) else table.view
-    cells = [str(c).strip() for c in view.to_numpy().ravel()]
+    views = [part.view for part in table.parts] or [table.view]
+    cells = []
+    for view in views:
+        shown = view.iloc[:, 1:] if table.row_header and len(view.columns) else view
+        cells += [str(c).strip() for c in shown.to_numpy().ravel()]
     figures = [c for c in cells if c not in ("", "—", "nan", "None")]
-    return sum(c == SUPPRESSED for c in figures), len(figures)
+    return sum(SUPPRESSED in c for c in figures), len(figures)
 
 
 def withheld_note(withheld: int, figures: int) -> str:
