@@ -115,6 +115,6 @@ def test_the_plan_links_to_the_glance_from_its_first_screen_when_the_appendix_ha
     page = render_page(with_glance, "public", "Youth Justice Plan 2024-25", "Example", [],
                        glance="performance-appendix.html#at-a-glance")  # fmt: skip
     link = page.index('href="performance-appendix.html#at-a-glance"')
-    assert page.index("<h1>") < link < page.index('id="contents-heading"')
+    assert page.index("<h1>") < link < page.index('id="at-a-glance"')  # before any section
     plain = render_page(with_glance, "public", "Youth Justice Plan 2024-25", "Example", [])
     assert "yjnb-glance-link" not in plain.split("<main", 1)[1]

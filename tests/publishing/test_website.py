@@ -53,7 +53,7 @@ def assert_publishable(website: Path) -> None:
     for page in website.rglob("*.html"):
         for link in page_links(page):
             parts = urlsplit(link)
-            if parts.scheme in ("https", "http", "mailto", "data") or link.startswith("#"):
+            if parts.scheme in ("https", "http", "mailto", "tel", "data") or link.startswith("#"):
                 continue
             assert not parts.scheme and not parts.netloc and not link.startswith("/"), link
             target = (page.parent / unquote(parts.path)).resolve()
