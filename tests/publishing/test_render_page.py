@@ -64,7 +64,7 @@ def test_the_pinned_nbconvert_html_exporter_adds_only_its_re_parse_to_a_page():
     # nbconvert's HTMLExporter did anything more to a page, the two would differ here.
     svg = '<img src="data:image/svg+xml;base64,AAAA" alt="Line chart: rates fell.">'
     data = [
-        {"text/html": f"<figure>{svg}<p>A &amp; B<br></p></figure>", "text/plain": "plain-text-fallback"},
+        {"text/html": f"<figure>{svg}<p>A &amp; B<br></p></figure>", "text/plain": "fallback-xyz"},
         {"text/plain": "Only text <here>."},
         {"text/markdown": "*md*", "text/html": "<p>html wins</p>", "image/png": "AAAA"},
     ]
@@ -74,5 +74,5 @@ def test_the_pinned_nbconvert_html_exporter_adds_only_its_re_parse_to_a_page():
     notebook.cells = [nbformat.v4.new_code_cell("plan.show(x)", outputs=outputs)]
     ours, _ = PageExporter().from_notebook_node(notebook, resources=_resources())
     theirs, _ = HTMLExporter.from_notebook_node(PageExporter(), notebook, resources=_resources())
-    assert "html wins" in ours and "Only text &lt;here&gt;." in ours and "plain-text-fallback" not in ours
+    assert "html wins" in ours and "Only text &lt;here&gt;." in ours and "fallback-xyz" not in ours
     assert str(BeautifulSoup(ours, features="html.parser")) == theirs
