@@ -159,9 +159,14 @@ class PageFigures:
 
 
 def pages_of(output: Path) -> list[tuple[str, str, Path]]:
-    """(authority, profile, page) for every plan page under ``output``, in a fixed order."""
+    """(authority, profile, page) for every plan page under ``output``, in a fixed order.
+
+    The copies in a year's ``website/`` folder are the same pages: measured once.
+    """
     found = []
     for path in sorted(output.rglob("*.html")):
+        if "website" in path.relative_to(output).parts:
+            continue
         if path.name in PAGES and path.parent.name in ("board", "public"):
             found.append((path.parent.parent.name, path.parent.name, path))
     return found
